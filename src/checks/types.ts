@@ -1,0 +1,56 @@
+// The service data: the per-suite record of every build's check run (DESIGN.md "Service data").
+// Shared by the pure core (rules, merge) and the adapters (GitHub, stores). No token, ever.
+
+export const SERVICE_DATA_VERSION = 1
+
+export type BuildState = 'queued' | 'building' | 'built'
+
+/** GitHub's check-run conclusions. */
+export type Conclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required'
+  | 'stale'
+
+/** Who reported a transition: the job whose "Re-run job" button re-runs the build. */
+export interface Reporter {
+  run_id: number
+  run_attempt: number
+  job: string
+  job_url?: string
+}
+
+export interface CheckRunRecord {
+  name: string
+  state: BuildState
+  /** The workflow run attempt that reported it: a re-run job starts a new generation. */
+  generation: number
+  check_run_id?: number
+  node_id?: string
+  /** false: the last notification may not have reached GitHub; reconcile re-sends it. */
+  state_synced: boolean
+  conclusion?: Conclusion
+  details_url?: string
+  /** ISO 8601 time of the transition. */
+  updated_at: string
+  reporter?: Reporter
+}
+
+export interface ServiceData {
+  version: typeof SERVICE_DATA_VERSION
+  repository: string
+  head_sha: string
+  suite: string
+  check_runs: Record<string, CheckRunRecord>
+}
+
+/** Identifies one suite's document: (repository, head sha, suite name). */
+export interface SuiteKey {
+  repository: string
+  head_sha: string
+  suite: string
+}

@@ -1,0 +1,26 @@
+// Entry of dist/index.js: dispatch the command; each command's code is loaded only when it runs.
+import * as core from '@actions/core'
+import { UserError } from './errors.ts'
+
+const commands: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  token: () => import('./commands/token.ts'),
+}
+
+async function main(): Promise<void> {
+  const command = (core.getInput('command') || 'token').trim().toLowerCase()
+  const load = commands[command]
+  if (!load) {
+    throw new UserError(
+      `Unknown command "${command}": use one of ${Object.keys(commands).join(', ')}.`,
+    )
+  }
+  await (await load()).run()
+}
+
+try {
+  await main()
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error)
+  core.setFailed(message)
+  if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
+}
