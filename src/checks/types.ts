@@ -54,3 +54,43 @@ export interface SuiteKey {
   head_sha: string
   suite: string
 }
+
+/** A build's state transition as a workflow step reports it. */
+export interface Transition {
+  state: BuildState
+  /** The workflow run attempt of the reporting job (the generation it writes). */
+  generation: number
+  /** Required for state 'built'. */
+  conclusion?: Conclusion
+  /** ISO 8601 time of the report. */
+  at: string
+  reporter?: Reporter
+  details_url?: string
+}
+
+/** What rules.ts decides for one build: pure data, executed by apply.ts. */
+export type Operation =
+  | { op: 'create'; build: string; record: CheckRunRecord }
+  | { op: 'update'; build: string; check_run_id: number; node_id?: string; record: CheckRunRecord }
+  | { op: 'skip'; build: string; reason: string }
+
+/** The visible content of a check run (GitHub's `output`), limits applied by the caller. */
+export interface CheckRunOutput {
+  title: string
+  summary: string
+  text?: string
+  annotations?: Annotation[]
+}
+
+/** GitHub's check-run annotation object. */
+export interface Annotation {
+  path: string
+  start_line: number
+  end_line: number
+  start_column?: number
+  end_column?: number
+  annotation_level: 'notice' | 'warning' | 'failure'
+  message: string
+  title?: string
+  raw_details?: string
+}
