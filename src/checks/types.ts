@@ -46,6 +46,38 @@ export interface ServiceData {
   head_sha: string
   suite: string
   check_runs: Record<string, CheckRunRecord>
+  /** Set once the suite switched to aggregate mode; sticky (merge keeps the earliest). */
+  aggregate?: AggregateRecord
+  /** The suite's `<suite> / CONCLUSION` check run (absent until created, or when turned off). */
+  conclusion_run?: ConclusionRunRecord
+}
+
+/** Why and since when a suite reports only its CONCLUSION check run (src/checks/aggregate.ts). */
+export interface AggregateRecord {
+  /** ISO 8601 time of the switch. */
+  since: string
+  reason: string
+}
+
+/**
+ * The CONCLUSION check run. It is created in_progress (state 'building') and completed
+ * (state 'built'). A re-run build re-opens it in a newer generation: as a new check run of
+ * the same name, since GitHub does not move a completed run back to in_progress. Merged like
+ * a build's record: higher (generation, state) wins (src/checks/suite-extras.ts).
+ */
+export interface ConclusionRunRecord {
+  check_run_id?: number
+  node_id?: string
+  state: BuildState
+  /** The highest build generation it reflects. */
+  generation: number
+  /** Set when state is 'built'. */
+  conclusion?: 'success' | 'failure'
+  state_synced: boolean
+  /** ISO 8601 time of its last state change. */
+  updated_at: string
+  /** ISO 8601 time its summary was last sent to GitHub (aggregate mode refreshes). */
+  summary_updated_at?: string
 }
 
 /** Identifies one suite's document: (repository, head sha, suite name). */
