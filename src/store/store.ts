@@ -14,6 +14,8 @@ export interface WriterId {
 export interface FragmentRef {
   /** Store-specific id (artifact id, cache key, file name). */
   id: string
+  /** The fragment's name (artifact name, cache key) when `id` is something else. */
+  name?: string
   /** Stable hash of the suite key, encoded in the fragment's name. */
   suite_hash: string
   created_at?: string

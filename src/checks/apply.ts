@@ -1,0 +1,203 @@
+// Runs a plan (rules.ts) against GitHub and records, per build, what is known to have happened.
+import {
+  createAndUpdateCheckRuns,
+  listCheckRuns,
+  repositoryNodeId,
+  ANNOTATIONS_PER_REQUEST,
+  type CheckRunFields,
+  type CheckRunItem,
+  type ListedCheckRun,
+  type Octokit,
+} from '../github/check-runs.ts'
+import { recordAfter, type WriteOperation } from './rules.ts'
+import type { CheckRunOutput, CheckRunRecord, Operation } from './types.ts'
+
+export interface ApplyContext {
+  owner: string
+  repo: string
+  headSha: string
+  /** From the event payload when it has one (repositoryNodeIdFromEvent); else fetched once. */
+  repositoryNodeId?: string
+  /** Narrows listings to this app's runs. */
+  appId?: number
+  externalId(build: string, record: CheckRunRecord): string
+  outputFor(op: WriteOperation): CheckRunOutput
+  /** Used when a record carries no transition time. */
+  now?: () => Date
+  /**
+   * Builds whose create may duplicate a run an earlier lost reply made (rules.ts
+   * mayAlreadyExist of the recorded record): apply lists the commit's runs and adopts first.
+   */
+  mayAlreadyExist?(build: string): boolean
+  /**
+   * The run to adopt for a build (service-data.ts findAdoptable: any generation of the
+   * build, newest). Default: the newest run whose external_id equals externalId(build, record).
+   */
+  adoptable?(runs: ListedCheckRun[], build: string): ListedCheckRun | undefined
+  /** Passed to createAndUpdateCheckRuns (tests lower the gap). */
+  maxPerRequest?: number
+  minMsBetweenRequests?: number
+}
+
+/** What became of one build's operation: the record to store. */
+export interface AppliedBuild {
+  build: string
+  record: CheckRunRecord
+  url?: string
+  /** Why the record is not synced, or what else went wrong (e.g. annotations not added). */
+  warning?: string
+}
+
+type Fields = CheckRunFields & { name: string; external_id: string }
+
+/**
+ * One result per create/update operation, in plan order; skips make no request and no result.
+ * Never throws for a GitHub failure: such a build is recorded `state_synced: false`.
+ */
+export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyContext): Promise<AppliedBuild[]> {
+  const writes = ops.filter((op): op is WriteOperation => op.op !== 'skip')
+  if (writes.length === 0) return []
+  const fields = writes.map((op) => fieldsFor(op, ctx))
+  const results: (AppliedBuild | undefined)[] = writes.map(() => undefined)
+  const settle = (i: number, result: AppliedBuild) => (results[i] ??= result)
+  const failed = (i: number, warning: string, adopted?: ListedCheckRun) =>
+    settle(i, {
+      build: writes[i]!.build,
+      record: recordAfter(writes[i]!, { check_run_id: adopted?.id, node_id: adopted?.node_id, synced: false }),
+      warning,
+    })
+  const done = (i: number, run: { check_run_id: number; node_id: string; url?: string | null; warning?: string }) =>
+    settle(i, {
+      build: writes[i]!.build,
+      record: recordAfter(writes[i]!, { check_run_id: run.check_run_id, node_id: run.node_id, synced: true }),
+      ...(run.url ? { url: run.url } : {}),
+      ...(run.warning ? { warning: run.warning } : {}),
+    })
+  const adopt = (runs: ListedCheckRun[], i: number) =>
+    ctx.adoptable
+      ? ctx.adoptable(runs, writes[i]!.build)
+      : runs.filter((r) => r.external_id === fields[i]!.external_id).sort((a, b) => b.id - a.id)[0]
+
+  let repositoryId = ctx.repositoryNodeId
+  if (!repositoryId) {
+    try {
+      repositoryId = await repositoryNodeId(github, ctx.owner, ctx.repo)
+    } catch (error) {
+      writes.forEach((_, i) => failed(i, `could not read the repository's id: ${message(error)}`))
+      return results as AppliedBuild[]
+    }
+  }
+  const list = () => listCheckRuns(github, { owner: ctx.owner, repo: ctx.repo, headSha: ctx.headSha, appId: ctx.appId })
+  const send = (items: CheckRunItem[]) =>
+    createAndUpdateCheckRuns(github, {
+      repositoryNodeId: repositoryId,
+      headSha: ctx.headSha,
+      items,
+      maxPerRequest: ctx.maxPerRequest,
+      minMsBetweenRequests: ctx.minMsBetweenRequests,
+    })
+
+  // One listing, when needed, before anything is written: runs to adopt instead of creating
+  // again, and node ids of updates that lack one (GraphQL addresses runs by node id).
+  const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
+  let before: ListedCheckRun[] | Error = []
+  if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update' && !op.node_id)) {
+    before = await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
+  }
+
+  const first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
+  writes.forEach((op, i) => {
+    const f = fields[i]!
+    if (before instanceof Error && (mayExist[i] || (op.op === 'update' && !op.node_id))) {
+      return failed(i, `not sent, ${before.message}`)
+    }
+    const runs = before as ListedCheckRun[]
+    if (op.op === 'create') {
+      const adopted = mayExist[i] ? adopt(runs, i) : undefined
+      if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
+      return first.push({ i, item: { kind: 'create', ...f } })
+    }
+    const nodeId = op.node_id ?? runs.find((r) => r.id === op.check_run_id)?.node_id
+    if (nodeId) return first.push({ i, item: { kind: 'update', node_id: nodeId, ...f } })
+    failed(i, `not sent: check run ${op.check_run_id} is not on commit ${ctx.headSha}`)
+  })
+  const replies = await send(first.map((f) => f.item))
+
+  const maybeCreated: number[] = []
+  first.forEach(({ i, adopted }, k) => {
+    const reply = replies[k]!
+    if (reply.ok) done(i, reply)
+    else if (adopted) failed(i, `updating adopted check run ${adopted.id} failed: ${reply.error}`, adopted)
+    else if (writes[i]!.op === 'create' && reply.maybeWritten) maybeCreated.push(i)
+    else failed(i, `${writes[i]!.op} failed: ${reply.error}`)
+  })
+  if (maybeCreated.length === 0) return results as AppliedBuild[]
+
+  // A lost reply or a 5xx: the run may exist. Adopt it from one listing, else create once more.
+  let after: ListedCheckRun[]
+  try {
+    after = await list()
+  } catch (error) {
+    for (const i of maybeCreated) failed(i, `the create may have reached GitHub; listing check runs failed: ${message(error)}`)
+    return results as AppliedBuild[]
+  }
+  const second: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
+  for (const i of maybeCreated) {
+    const f = fields[i]!
+    const run = adopt(after, i)
+    if (!run) {
+      second.push({ i, item: { kind: 'create', ...f } })
+    } else if (run.external_id !== f.external_id || run.status !== f.status || (f.status === 'completed' && run.conclusion !== f.conclusion)) {
+      // Not our create (an older lost one of this build): bring it to the state planned now.
+      second.push({ i, item: { kind: 'update', node_id: run.node_id, ...f }, adopted: run })
+    } else if ((f.output?.annotations?.length ?? 0) > ANNOTATIONS_PER_REQUEST) {
+      // Our create, written with its first 50 annotations: append the rest.
+      second.push({ i, item: { kind: 'update', node_id: run.node_id, ...f, annotations_sent: ANNOTATIONS_PER_REQUEST }, adopted: run })
+    } else {
+      done(i, { check_run_id: run.id, node_id: run.node_id, url: run.html_url })
+    }
+  }
+  const retried = await send(second.map((s) => s.item))
+  second.forEach(({ i, adopted }, k) => {
+    const reply = retried[k]!
+    if (reply.ok) return done(i, reply)
+    if (adopted) return failed(i, `adopted check run ${adopted.id}, but updating it failed: ${reply.error}`, adopted)
+    const maybe = reply.maybeWritten ? ' (it may exist: reconcile adopts it by external_id)' : ''
+    failed(i, `create failed twice: ${reply.error}${maybe}`)
+  })
+  return results as AppliedBuild[]
+}
+
+/** record.state → GitHub's status; times come from the transition, not from when it is sent. */
+export function fieldsFor(op: WriteOperation, ctx: Pick<ApplyContext, 'externalId' | 'outputFor' | 'now'>): Fields {
+  const r = op.record
+  const at = r.updated_at || (ctx.now?.() ?? new Date()).toISOString()
+  const base = {
+    name: r.name,
+    external_id: ctx.externalId(op.build, r),
+    details_url: r.details_url,
+    output: ctx.outputFor(op),
+  }
+  switch (r.state) {
+    case 'queued':
+      return { ...base, status: 'queued' }
+    case 'building':
+      return { ...base, status: 'in_progress', started_at: at }
+    case 'built':
+      return {
+        ...base,
+        status: 'completed',
+        // rules.ts always records a conclusion for 'built'; GitHub refuses completed without one.
+        conclusion: r.conclusion ?? 'neutral',
+        completed_at: at,
+        // A run created already completed started then too, not when the request got through.
+        ...(op.op === 'create' ? { started_at: at } : {}),
+      }
+  }
+}
+
+function message(error: unknown): string {
+  const status = (error as { status?: unknown })?.status
+  const text = error instanceof Error ? error.message : String(error)
+  return typeof status === 'number' ? `HTTP ${status}: ${text}` : text
+}

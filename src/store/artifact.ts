@@ -1,0 +1,169 @@
+// `artifact` (default): each write uploads one small fragment as a workflow artifact named
+// `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`; readers list the run's artifacts
+// (ListArtifacts through the runtime token), keep their suite's and download them. Reconcile
+// works across runs through the REST API (`actions: read`, deletes need `actions: write`).
+// @actions/artifact is imported only when this store is used, to keep the action fast to start.
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { ArtifactClient } from '@actions/artifact'
+import type { SuiteKey } from '../checks/types.ts'
+import { describeCause, requireRuntime, StoreError } from './errors.ts'
+import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
+import { listAll, statusOf, type RestTarget } from './rest.ts'
+import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+import { unzipText } from './unzip.ts'
+import { mapLimit } from './parallel.ts'
+
+export interface ArtifactStoreOptions {
+  /** Retention of fragment artifacts (state-retention-days); the repository's maximum caps it. */
+  retentionDays?: number
+  /** For reconcile: lists, reads and deletes fragments of every run. */
+  rest?: RestTarget
+}
+
+const FILE = 'fragment.json'
+
+interface Listed {
+  id: number
+  name: string
+  createdAt?: Date | string
+}
+
+export class ArtifactStore implements StateStore {
+  readonly description = 'artifact'
+  readonly #options: ArtifactStoreOptions
+  #client?: Promise<ArtifactClient>
+
+  constructor(options: ArtifactStoreOptions = {}) {
+    this.#options = options
+  }
+
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
+    const name = fragmentName(key, writer)
+    const dir = await tempDir()
+    try {
+      await fs.writeFile(path.join(dir, FILE), text)
+      const client = await this.#artifacts()
+      const { id } = await client.uploadArtifact(name, [path.join(dir, FILE)], dir, {
+        retentionDays: this.#options.retentionDays,
+      })
+      if (id === undefined) throw new Error('the artifact service returned no artifact id')
+      return { id: String(id), name, suite_hash: suiteHashOf(name)!, created_at: new Date().toISOString() }
+    } catch (e) {
+      if (/\(409\)/.test(describeCause(e))) {
+        throw new StoreError(this.description, 'duplicate', `an artifact named ${name} already exists in this run.`, { cause: e })
+      }
+      throw this.#failed(`cannot upload fragment ${name}`, e)
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+    const prefix = suitePrefix(key)
+    const mine = (await this.#listRun()).filter((a) => a.name.startsWith(prefix))
+    return mapLimit(mine, (a) => this.#downloadFromRun(a))
+  }
+
+  async listAllFragments(): Promise<FragmentRef[]> {
+    const { rest } = this.#options
+    if (!rest) return (await this.#listRun()).map(toRef)
+    try {
+      const all = await listAll<Listed & { expired: boolean; created_at: string }>(
+        rest, 'GET /repos/{owner}/{repo}/actions/artifacts', 'artifacts',
+      )
+      return all
+        .filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+        .map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
+    } catch (e) {
+      throw this.#failed(`cannot list artifacts of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  async readFragment(ref: FragmentRef): Promise<Fragment> {
+    if (!this.#options.rest) return this.#downloadFromRun({ id: Number(ref.id), name: ref.name ?? ref.id, createdAt: ref.created_at })
+    return { ...ref, text: await this.#downloadViaRest(Number(ref.id)) }
+  }
+
+  async deleteFragments(refs: FragmentRef[]): Promise<void> {
+    const { rest } = this.#options
+    await mapLimit(refs, async (ref) => {
+      try {
+        if (rest) {
+          await rest.octokit.request('DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}', {
+            owner: rest.owner, repo: rest.repo, artifact_id: Number(ref.id),
+          })
+        } else {
+          if (!ref.name) throw new Error('the fragment reference has no artifact name')
+          await (await this.#artifacts()).deleteArtifact(ref.name)
+        }
+      } catch (e) {
+        // already gone: deleting is idempotent
+        if (statusOf(e) === 404 || (e as Error)?.name === 'ArtifactNotFoundError') return
+        throw this.#failed(`cannot delete artifact ${ref.name ?? ref.id}${rest ? ' (the token needs actions: write)' : ''}`, e)
+      }
+    })
+  }
+
+  #artifacts(): Promise<ArtifactClient> {
+    requireRuntime(this.description)
+    this.#client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient())
+    return this.#client
+  }
+
+  async #listRun(): Promise<Listed[]> {
+    try {
+      const { artifacts } = await (await this.#artifacts()).listArtifacts()
+      return artifacts.filter((a) => a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+    } catch (e) {
+      throw this.#failed("cannot list this run's artifacts", e)
+    }
+  }
+
+  async #downloadFromRun(a: Listed): Promise<Fragment> {
+    const dir = await tempDir()
+    try {
+      await (await this.#artifacts()).downloadArtifact(a.id, { path: dir })
+      return { ...toRef(a), text: await fs.readFile(path.join(dir, FILE), 'utf8') }
+    } catch (e) {
+      throw this.#failed(`cannot download fragment ${a.name}`, e, 'restore-failed')
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** GitHub answers the archive download with a redirect to a signed blob URL; follow it unauthenticated. */
+  async #downloadViaRest(id: number): Promise<string> {
+    const rest = this.#options.rest!
+    try {
+      const { status, headers } = await rest.octokit.request(
+        'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+        { owner: rest.owner, repo: rest.repo, artifact_id: id, archive_format: 'zip', request: { redirect: 'manual' } },
+      )
+      const location = headers.location
+      if (status !== 302 || typeof location !== 'string') throw new Error(`unexpected reply ${status} without a redirect`)
+      const blob = await fetch(location)
+      if (!blob.ok) throw new Error(`blob storage answered ${blob.status}`)
+      const text = (await unzipText(Buffer.from(await blob.arrayBuffer()))).get(FILE)
+      if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
+      return text
+    } catch (e) {
+      throw this.#failed(`cannot download artifact ${id} (the token needs actions: read)`, e, 'restore-failed')
+    }
+  }
+
+  #failed(what: string, e: unknown, code: 'failed' | 'restore-failed' = 'failed'): StoreError {
+    if (e instanceof StoreError) return e
+    return new StoreError(this.description, code, `${what}: ${describeCause(e)}`, { cause: e })
+  }
+}
+
+function toRef(a: Listed): FragmentRef {
+  const created = a.createdAt === undefined ? undefined : new Date(a.createdAt).toISOString()
+  return { id: String(a.id), name: a.name, suite_hash: suiteHashOf(a.name) ?? '', ...(created ? { created_at: created } : {}) }
+}
+
+async function tempDir(): Promise<string> {
+  return fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'github-app-ci-'))
+}

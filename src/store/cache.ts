@@ -1,0 +1,249 @@
+// `cache`: the same fragments as cache entries under never-reused keys
+// `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`. What the toolkit hides is reported:
+// - a prefix restore returns only the newest entry, so keys are listed through the REST API
+//   (`actions: read`) and each is restored by its exact key;
+// - saveCache answers -1 for a duplicate key and for a write denied to read-only tokens
+//   (check_run, fork pull_request and pull_request_target runs): a StoreError says which;
+// - restoreCache answers "miss" when the download fails: a listed key that does not restore is
+//   a StoreError, not an empty read;
+// - entries are scoped to the ref that wrote them: those this run cannot read are explained.
+// Each fragment is archived from its own path `.github-app-ci-store/<key>.json` (relative to the
+// working directory, the workspace in a job), so writers in one process never share a file and
+// the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
+// lets Windows and Linux jobs share entries.
+// @actions/cache is imported only when this store is used, to keep the action fast to start.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { SuiteKey } from '../checks/types.ts'
+import { describeCause, requireRuntime, StoreError } from './errors.ts'
+import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
+import { mapLimit } from './parallel.ts'
+import { listAll, statusOf, type RestTarget } from './rest.ts'
+import { cacheScopes } from './runtime-token.ts'
+import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+
+export interface CacheStoreOptions {
+  /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
+  rest?: RestTarget
+  /** Where explanations go that are not failures (e.g. fragments in scopes this run cannot read). */
+  warn?: (message: string) => void
+}
+
+interface CacheEntry {
+  id: number
+  key: string
+  ref: string
+  created_at: string
+}
+
+type CacheModule = typeof import('@actions/cache')
+
+const DIR = '.github-app-ci-store'
+/** Saves and restores under way in this process: the last one out removes the (then empty) DIR. */
+let busy = 0
+const relPath = (key: string) => `${DIR}/${key}.json`
+
+const SCOPE_RULE =
+  'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
+  'branch (a pull request run also its base branch), so entries saved by other branches or pull requests ' +
+  'are invisible to it.'
+
+export class CacheStore implements StateStore {
+  readonly description = 'cache'
+  readonly #options: CacheStoreOptions
+  #module?: Promise<CacheModule>
+
+  constructor(options: CacheStoreOptions = {}) {
+    this.#options = options
+  }
+
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
+    const cacheKey = fragmentName(key, writer)
+    this.#checkWritable()
+    const file = path.resolve(relPath(cacheKey))
+    let id: number
+    busy++
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      await fs.writeFile(file, text)
+      id = await (await this.#cache()).saveCache([relPath(cacheKey)], cacheKey, undefined, true)
+    } catch (e) {
+      throw this.#failed(`cannot save fragment ${cacheKey}`, e)
+    } finally {
+      await this.#tidy(file)
+    }
+    if (id === -1) throw await this.#whySaveFailed(cacheKey)
+    return { id: cacheKey, name: cacheKey, suite_hash: suiteHashOf(cacheKey)!, created_at: new Date().toISOString() }
+  }
+
+  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+    const entries = this.#newestPerKey(await this.#list(suitePrefix(key)))
+    const readable = this.#readableScopes()
+    const visible = readable ? entries.filter((e) => readable.has(e.ref)) : entries
+    const hidden = entries.filter((e) => !visible.includes(e))
+    if (hidden.length > 0) {
+      const refs = [...new Set(hidden.map((e) => e.ref))].join(', ')
+      this.#options.warn?.(
+        `cache store: ${hidden.length} fragment(s) of this suite were saved in ${refs}, which this run cannot read. ` +
+          `${SCOPE_RULE} Their builds are taken from GitHub's check runs instead.`,
+      )
+    }
+    return mapLimit(visible, (e) => this.#restore(toRef(e)))
+  }
+
+  async listAllFragments(): Promise<FragmentRef[]> {
+    return this.#newestPerKey(await this.#list(FRAGMENT_PREFIX)).filter((e) => suiteHashOf(e.key)).map(toRef)
+  }
+
+  async readFragment(ref: FragmentRef): Promise<Fragment> {
+    return this.#restore(ref)
+  }
+
+  async deleteFragments(refs: FragmentRef[]): Promise<void> {
+    const rest = this.#rest('delete fragments')
+    await mapLimit(refs, async (ref) => {
+      try {
+        await rest.octokit.request('DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}', {
+          owner: rest.owner, repo: rest.repo, key: ref.id,
+        })
+      } catch (e) {
+        if (statusOf(e) === 404) return // already gone: deleting is idempotent
+        throw this.#failed(`cannot delete cache entry ${ref.id} (the token needs actions: write)`, e)
+      }
+    })
+  }
+
+  #cache(): Promise<CacheModule> {
+    requireRuntime(this.description)
+    this.#module ??= import('@actions/cache')
+    return this.#module
+  }
+
+  #rest(what: string): RestTarget {
+    const { rest } = this.#options
+    if (!rest) {
+      throw new StoreError(
+        this.description, 'needs-api',
+        `cannot ${what} without the REST API: a prefix restore returns only the newest entry, so the cache ` +
+          'store lists keys through the API. Give the step a token with actions: read (actions: write to delete).',
+      )
+    }
+    return rest
+  }
+
+  async #list(prefix: string): Promise<CacheEntry[]> {
+    const rest = this.#rest('list fragments')
+    try {
+      return await listAll<CacheEntry>(rest, 'GET /repos/{owner}/{repo}/actions/caches', 'actions_caches', { key: prefix })
+    } catch (e) {
+      throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  /** One entry per key: the same key may exist in several refs; prefer a readable, newer one. */
+  #newestPerKey(entries: CacheEntry[]): CacheEntry[] {
+    const readable = this.#readableScopes()
+    const rank = (e: CacheEntry) => [readable?.has(e.ref) ? 1 : 0, Date.parse(e.created_at)] as const
+    const best = new Map<string, CacheEntry>()
+    for (const e of entries) {
+      const had = best.get(e.key)
+      const [r1, t1] = rank(e)
+      const [r0, t0] = had ? rank(had) : [-1, 0]
+      if (r1 > r0 || (r1 === r0 && t1 > t0)) best.set(e.key, e)
+    }
+    return [...best.values()].sort((a, b) => a.key.localeCompare(b.key))
+  }
+
+  #readableScopes(): Set<string> | undefined {
+    const scopes = cacheScopes()
+    return scopes && new Set(scopes.filter((s) => s.read).map((s) => s.scope))
+  }
+
+  #checkWritable(): void {
+    const mode = (process.env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase()
+    if (mode === 'read' || mode === 'none') {
+      throw new StoreError(
+        this.description, 'write-denied',
+        `the runner's cache-mode is "${mode}", which does not permit saving; this run cannot record state ` +
+          'in the cache. Use store: artifact for this workflow.',
+      )
+    }
+  }
+
+  /** saveCache answered -1: tell a read-only token from a duplicate key from a failed save. */
+  async #whySaveFailed(cacheKey: string): Promise<StoreError> {
+    const scopes = cacheScopes()
+    if (scopes && !scopes.some((s) => s.write)) {
+      const event = process.env.GITHUB_EVENT_NAME ? ` (event: ${process.env.GITHUB_EVENT_NAME})` : ''
+      return new StoreError(
+        this.description, 'write-denied',
+        `saveCache refused fragment ${cacheKey}: this run's cache token is read-only${event}. GitHub gives ` +
+          'check_run, fork pull_request and pull_request_target runs read-only cache access, so they cannot ' +
+          'record state in the cache. Use store: artifact for such workflows.',
+      )
+    }
+    const existing = this.#options.rest
+      ? await this.#list(cacheKey).then((l) => l.some((e) => e.key === cacheKey), () => false)
+      : false
+    if (existing) {
+      return new StoreError(this.description, 'duplicate', `a cache entry with key ${cacheKey} already exists; cache keys are immutable.`)
+    }
+    return new StoreError(
+      this.description, 'failed',
+      `saveCache returned -1 for fragment ${cacheKey}: the cache service refused or failed the save ` +
+        '(the warning above has its reason; a key another job is still creating gives the same answer).',
+    )
+  }
+
+  async #restore(ref: FragmentRef): Promise<Fragment> {
+    const cacheKey = ref.id
+    const file = path.resolve(relPath(cacheKey))
+    busy++
+    try {
+      await fs.rm(file, { force: true })
+      const hit = await (await this.#cache()).restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true)
+      if (hit === cacheKey) return { ...ref, text: await fs.readFile(file, 'utf8') }
+    } catch (e) {
+      throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
+    } finally {
+      await this.#tidy(file)
+    }
+    throw await this.#whyMissed(cacheKey)
+  }
+
+  /** A listed key that does not restore: out of this run's scopes, deleted, or a failed download. */
+  async #whyMissed(cacheKey: string): Promise<StoreError> {
+    const readable = this.#readableScopes()
+    const entries = this.#options.rest ? await this.#list(cacheKey).catch(() => []) : []
+    const same = entries.filter((e) => e.key === cacheKey)
+    if (this.#options.rest && same.length === 0) {
+      return new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} no longer exists (deleted or evicted).`)
+    }
+    if (readable && same.length > 0 && !same.some((e) => readable.has(e.ref))) {
+      return new StoreError(
+        this.description, 'not-visible',
+        `cache entry ${cacheKey} was saved in ${same.map((e) => e.ref).join(', ')}, which this run cannot read. ${SCOPE_RULE}`,
+      )
+    }
+    return new StoreError(
+      this.description, 'restore-failed',
+      `cache entry ${cacheKey} exists but did not restore: restoreCache reports a failed download as a miss ` +
+        '(the warning above has its reason).',
+    )
+  }
+
+  /** Removes a fragment's file, and the directory once no save or restore is under way. */
+  async #tidy(file: string): Promise<void> {
+    await fs.rm(file, { force: true })
+    if (--busy === 0) await fs.rmdir(path.dirname(file)).catch(() => undefined)
+  }
+
+  #failed(what: string, e: unknown, code: 'failed' | 'restore-failed' = 'failed'): StoreError {
+    if (e instanceof StoreError) return e
+    return new StoreError(this.description, code, `${what}: ${describeCause(e)}`, { cause: e })
+  }
+}
+
+function toRef(e: CacheEntry): FragmentRef {
+  return { id: e.key, name: e.key, suite_hash: suiteHashOf(e.key) ?? '', created_at: e.created_at }
+}

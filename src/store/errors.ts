@@ -1,0 +1,49 @@
+// Errors a store reports instead of swallowing: each message says what happened and what to do.
+// Never put a token, signed URL or other secret in a message (see scrubSecrets).
+
+export type StoreErrorCode =
+  /** The run's token may not write this store (read-only cache token, cache-mode read/none). */
+  | 'write-denied'
+  /** A fragment with this name or key already exists (names are meant never to repeat). */
+  | 'duplicate'
+  /** The store exists but an operation failed (network, service error, toolkit error). */
+  | 'failed'
+  /** A fragment the listing shows could not be read back (the toolkit reports this as a miss). */
+  | 'restore-failed'
+  /** A fragment exists but this run cannot see it (cache entries are scoped to their ref). */
+  | 'not-visible'
+  /** The operation needs the REST API (a token with actions: read / write), which was not given. */
+  | 'needs-api'
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode
+  /** The store's description, e.g. "cache" or "file:/tmp/state". */
+  readonly store: string
+
+  constructor(store: string, code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${store} store: ${message}`, options)
+    this.name = 'StoreError'
+    this.code = code
+    this.store = store
+  }
+}
+
+/** Removes signatures of signed URLs from a message the toolkit produced. */
+export function scrubSecrets(message: string): string {
+  return message.replace(/([?&](?:sig|token|code)=)[^&\s"']+/gi, '$1***').replace(/\bBearer\s+\S+/g, 'Bearer ***')
+}
+
+export function describeCause(e: unknown): string {
+  return scrubSecrets(e instanceof Error ? e.message : String(e))
+}
+
+/** The artifact and cache stores talk to the job's Actions runtime; outside a job there is none. */
+export function requireRuntime(store: string): void {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    throw new StoreError(
+      store, 'failed',
+      'the Actions runtime is not available (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set): this ' +
+        'store works only inside a GitHub Actions job. Use store: file:<directory> elsewhere.',
+    )
+  }
+}

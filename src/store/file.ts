@@ -1,0 +1,120 @@
+// `file:<dir>`: a directory with one JSON file per fragment, for self-hosted runners, local use and
+// tests. A directory (not one shared JSON file) so concurrent writers, in any number of
+// processes, never touch the same file: each fragment is written to a temporary file and then
+// linked to its final name, which fails instead of overwriting if that name already exists.
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { SuiteKey } from '../checks/types.ts'
+import { describeCause, StoreError } from './errors.ts'
+import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
+import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+
+const EXT = '.json'
+
+export class FileStore implements StateStore {
+  readonly description: string
+  readonly #dir: string
+
+  constructor(dir: string) {
+    this.#dir = path.resolve(dir)
+    this.description = `file:${dir}`
+  }
+
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
+    const name = fragmentName(key, writer)
+    const final = path.join(this.#dir, name + EXT)
+    const temp = path.join(this.#dir, `.${name}.${randomUUID()}.tmp`)
+    try {
+      await fs.mkdir(this.#dir, { recursive: true })
+      await fs.writeFile(temp, text, { flag: 'wx' })
+      await publish(temp, final)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new StoreError(this.description, 'duplicate', `fragment ${name} already exists; it was not overwritten.`)
+      }
+      throw new StoreError(this.description, 'failed', `cannot write ${final}: ${describeCause(e)}`, { cause: e })
+    } finally {
+      await fs.rm(temp, { force: true })
+    }
+    return this.#ref(name + EXT, new Date())
+  }
+
+  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+    const prefix = suitePrefix(key)
+    const names = (await this.#names()).filter((n) => n.startsWith(prefix))
+    const read = await Promise.all(names.map((n) => this.#read(n, true)))
+    return read.filter((f): f is Fragment => f !== undefined)
+  }
+
+  async listAllFragments(): Promise<FragmentRef[]> {
+    const refs = await Promise.all(
+      (await this.#names()).map(async (n) => {
+        const stat = await fs.stat(path.join(this.#dir, n)).catch(() => undefined)
+        return stat && this.#ref(n, stat.mtime)
+      }),
+    )
+    return refs.filter((r): r is FragmentRef => r !== undefined)
+  }
+
+  async readFragment(ref: FragmentRef): Promise<Fragment> {
+    return (await this.#read(ref.id, false))!
+  }
+
+  async deleteFragments(refs: FragmentRef[]): Promise<void> {
+    await Promise.all(refs.map((r) => fs.rm(this.#path(r.id), { force: true })))
+  }
+
+  #ref(file: string, created: Date): FragmentRef {
+    const name = file.slice(0, -EXT.length)
+    return { id: file, name, suite_hash: suiteHashOf(name) ?? '', created_at: created.toISOString() }
+  }
+
+  #path(id: string): string {
+    // ids are file names this store listed; refuse anything that would leave the directory
+    if (path.basename(id) !== id || !id.endsWith(EXT)) {
+      throw new StoreError(this.description, 'failed', `"${id}" is not a fragment of this store.`)
+    }
+    return path.join(this.#dir, id)
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.#dir)).filter((n) => n.startsWith(FRAGMENT_PREFIX) && n.endsWith(EXT)).sort()
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw new StoreError(this.description, 'failed', `cannot list ${this.#dir}: ${describeCause(e)}`, { cause: e })
+    }
+  }
+
+  /** Reads one fragment; a file deleted meanwhile is skipped when `optional`. */
+  async #read(id: string, optional: boolean): Promise<Fragment | undefined> {
+    try {
+      const file = this.#path(id)
+      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)])
+      return { ...this.#ref(id, stat.mtime), text }
+    } catch (e) {
+      if (e instanceof StoreError) throw e
+      if (optional && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw new StoreError(this.description, 'failed', `cannot read fragment ${id}: ${describeCause(e)}`, { cause: e })
+    }
+  }
+}
+
+/** Gives `temp` the name `final` atomically, failing with EEXIST rather than overwriting. */
+async function publish(temp: string, final: string): Promise<void> {
+  try {
+    await fs.link(temp, final)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw e
+    // file systems without hard links: rename is atomic too, but only checks existence first
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EXDEV') {
+      if (await fs.access(final).then(() => true, () => false)) throw Object.assign(new Error('exists'), { code: 'EEXIST' })
+      await fs.rename(temp, final)
+      return
+    }
+    throw e
+  }
+}
+

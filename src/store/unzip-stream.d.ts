@@ -1,0 +1,2 @@
+// unzip-stream ships no types; unzip.ts declares the little it uses.
+declare module 'unzip-stream'
