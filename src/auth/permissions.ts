@@ -1,0 +1,69 @@
+// The permission-<name> inputs: read, validate, and explain a permission the app lacks.
+import { UserError } from '../errors.ts'
+import { APP_PERMISSIONS, type AppPermissionName } from './permissions.generated.ts'
+
+export type Permissions = Partial<Record<AppPermissionName, string>>
+
+const LEVEL_RANK: Record<string, number> = { none: 0, read: 1, write: 2, admin: 3 }
+
+export function permissionInputName(name: string): string {
+  return `permission-${name.replace(/_/g, '-')}`
+}
+
+function isPermission(name: string): name is AppPermissionName {
+  return Object.hasOwn(APP_PERMISSIONS, name)
+}
+
+/**
+ * Reads every `permission-<name>` input. Returns undefined when none is set (the token then
+ * gets all the installation's permissions). Names are matched with `-` or `_`; an unknown
+ * `permission-…` input (the runner passes undeclared inputs on) or a level GitHub does not
+ * offer for that permission is a UserError.
+ */
+export function readPermissionInputs(
+  getInput: (name: string) => string,
+  env: NodeJS.ProcessEnv = process.env,
+): Permissions | undefined {
+  const permissions: Permissions = {}
+  for (const name of Object.keys(APP_PERMISSIONS) as AppPermissionName[]) {
+    const input = permissionInputName(name)
+    const value = (getInput(input) || getInput(`permission-${name}`)).trim().toLowerCase()
+    if (!value) continue
+    const allowed: readonly string[] = APP_PERMISSIONS[name]
+    if (!allowed.includes(value)) {
+      throw new UserError(
+        `${input}: "${value}" is not a level GitHub offers for ${name}; use ${allowed.map((l) => `"${l}"`).join(' or ')} ` +
+          '(or leave the input out).',
+      )
+    }
+    permissions[name] = value
+  }
+  for (const key of Object.keys(env)) {
+    const m = /^INPUT_PERMISSION[-_](.+)$/i.exec(key)
+    if (!m || !env[key]?.trim()) continue
+    const name = (m[1] ?? '').toLowerCase().replace(/-/g, '_')
+    if (!isPermission(name)) {
+      throw new UserError(
+        `Unknown input permission-${(m[1] ?? '').toLowerCase()}: GitHub has no app permission "${name}". ` +
+          'The permission-<name> inputs are listed in action.yml (e.g. permission-contents, permission-pull-requests).',
+      )
+    }
+  }
+  return Object.keys(permissions).length > 0 ? permissions : undefined
+}
+
+/** Requested permissions the installation does not grant at the requested level. */
+export function missingPermissions(
+  requested: Permissions,
+  granted: Record<string, string | undefined>,
+): { name: string; requested: string; granted: string }[] {
+  return Object.entries(requested)
+    .filter(([name, level]) => (LEVEL_RANK[granted[name] ?? 'none'] ?? 0) < (LEVEL_RANK[level ?? 'none'] ?? 0))
+    .map(([name, level]) => ({ name, requested: level ?? '', granted: granted[name] ?? 'none' }))
+}
+
+export function formatPermissions(p: Record<string, string | undefined>): string {
+  return Object.entries(p)
+    .map(([name, level]) => `${name}: ${level}`)
+    .join(', ')
+}
