@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    setupFiles: ['test/setup/secret-scan.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

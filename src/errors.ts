@@ -8,3 +8,13 @@ export class UserError extends Error {
     this.name = 'UserError'
   }
 }
+
+/**
+ * A user's value, quoted for an error message: one line (JSON escapes), at most 60 characters,
+ * and never a PEM block (a private key pasted into the wrong input must not be printed).
+ */
+export function quoteValue(value: string): string {
+  if (/-----BEGIN /.test(value)) return '(a PEM block, not shown)'
+  const text = JSON.stringify(value)
+  return text.length > 60 ? `${text.slice(0, 56)}…"` : text
+}

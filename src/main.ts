@@ -4,6 +4,12 @@ import { UserError } from './errors.ts'
 
 const commands: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   token: () => import('./commands/token.ts'),
+  queued: () => import('./commands/transition.ts'),
+  building: () => import('./commands/transition.ts'),
+  built: () => import('./commands/transition.ts'),
+  conclude: () => import('./commands/conclude.ts'),
+  reconcile: () => import('./commands/reconcile.ts'),
+  rerequested: () => import('./commands/rerequested.ts'),
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { registerRunResult } from './secrets-registry.ts'
 import { inputEnvName, parseActionInputs, parseKeyValueFile, parseWorkflowCommands, type WorkflowCommand } from './runner-files.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -126,6 +127,7 @@ export async function runAction(opts: RunActionOptions): Promise<RunActionResult
     annotations: commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command)),
     durationMs: performance.now() - started,
   }
+  registerRunResult(`${entry} step (${opts.inputs.command ?? 'token'})`, result, { workspace, store: env[inputEnvName('store')] }) // for the secret scan
   fs.rmSync(temp, { recursive: true, force: true }) // the runner files and the default workspace
   return result
 }

@@ -49,14 +49,28 @@ function clockStillOff(error: unknown): UserError | undefined {
   )
 }
 
+/**
+ * A 5xx or network failure that outlasted the client's retries: Octokit's message alone
+ * ("Internal Server Error - https://docs.github.com/rest") does not say which call failed.
+ */
+function unavailable(error: unknown, what: string): UserError | undefined {
+  if (error instanceof UserError) return undefined
+  const status = (error as { status?: unknown }).status
+  if (typeof status === 'number' && status < 500) return undefined
+  return new UserError(
+    `Could not ${what}: ${typeof status === 'number' ? `HTTP ${status}, ` : ''}${githubMessage(error)}, also after retrying. ` +
+      'GitHub may be unavailable (https://www.githubstatus.com): re-run the job later.',
+  )
+}
+
 export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions = {}): Promise<AppAuth> {
   const mask = options.mask ?? ((t: string) => core.setSecret(t))
   const now = options.now ?? Date.now
   const jwt: AppJwtSource = createAppJwtSource(inputs.issuer, inputs.privateKey)
   const appClient = createGitHubClient({ token: jwt, apiUrl: inputs.apiUrl })
-  const viaJwt = <T>(call: () => Promise<T>) =>
+  const viaJwt = <T>(call: () => Promise<T>, what: string) =>
     withClockSkewRetry(jwt, call, logSkew).catch((error: unknown) => {
-      throw clockStillOff(error) ?? error
+      throw clockStillOff(error) ?? unavailable(error, what) ?? error
     })
 
   let info: InstallationInfo | undefined
@@ -69,11 +83,10 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
         repositories: inputs.repositories,
         ownerType: inputs.ownerType,
         apiUrl: inputs.apiUrl,
-      }),
-    )
+      }), "find the app's installation")
     installationId = info.id
   } else if (options.wantAppSlug) {
-    infoPromise = viaJwt(() => getInstallation(appClient, installationId as number, inputs.apiUrl))
+    infoPromise = viaJwt(() => getInstallation(appClient, installationId as number, inputs.apiUrl), `read installation ${installationId}`)
     // Settled below; keep an early rejection from counting as unhandled meanwhile.
     infoPromise.catch(() => undefined)
   }
@@ -82,7 +95,7 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
   // What the installation grants is needed only to explain a 422: from the lookup, the
   // parallel GET, or one GET made then.
   const granted = async () =>
-    (info ?? (await (infoPromise ?? viaJwt(() => getInstallation(appClient, id, inputs.apiUrl))))).permissions
+    (info ?? (await (infoPromise ?? viaJwt(() => getInstallation(appClient, id, inputs.apiUrl), `read installation ${id}`)))).permissions
   const mint = () =>
     viaJwt(() =>
       createInstallationToken(appClient, {
@@ -91,8 +104,7 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
         permissions: inputs.permissions,
         granted,
         mask,
-      }),
-    )
+      }), `mint a token for installation ${id}`)
 
   let current: InstallationToken
   if (infoPromise) {

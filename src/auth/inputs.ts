@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import type { KeyObject } from 'node:crypto'
 import fs from 'node:fs'
-import { UserError } from '../errors.ts'
+import { quoteValue, UserError } from '../errors.ts'
 import { readPermissionInputs, type Permissions } from './permissions.ts'
 import { parsePrivateKey } from './private-key.ts'
 
@@ -37,7 +37,7 @@ export function parseBooleanInput(name: string, value: string, fallback: boolean
   if (v === '') return fallback
   if (v === 'true') return true
   if (v === 'false') return false
-  throw new UserError(`${name}: "${value.trim()}" is not a boolean; use true or false.`)
+  throw new UserError(`${name}: ${quoteValue(value.trim())} is not a boolean; use true or false.`)
 }
 
 function readAppId(getInput: GetInput): { issuer: string; appId?: number; clientId?: string } {
@@ -46,18 +46,18 @@ function readAppId(getInput: GetInput): { issuer: string; appId?: number; client
   let appId: number | undefined
   if (appIdText) {
     if (/^Iv/i.test(appIdText)) {
-      throw new UserError(`app-id "${appIdText}" is a client ID: pass it as client-id instead.`)
+      throw new UserError(`app-id ${quoteValue(appIdText)} is a client ID: pass it as client-id instead.`)
     }
     if (!/^[1-9][0-9]*$/.test(appIdText)) {
       throw new UserError(
-        `app-id must be the app's numeric ID (shown as "App ID" on the app's settings page), not "${appIdText}".`,
+        `app-id must be the app's numeric ID (shown as "App ID" on the app's settings page), not ${quoteValue(appIdText)}.`,
       )
     }
     appId = Number(appIdText)
   }
   if (clientId) {
     if (/^[0-9]+$/.test(clientId)) {
-      throw new UserError(`client-id "${clientId}" is numeric, like an app ID: pass it as app-id instead.`)
+      throw new UserError(`client-id ${quoteValue(clientId)} is numeric, like an app ID: pass it as app-id instead.`)
     }
     if (!/^[A-Za-z0-9._-]+$/.test(clientId)) {
       throw new UserError('client-id must be the app\'s client ID (like "Iv23li…", shown on the app\'s settings page).')
@@ -84,21 +84,21 @@ export function parseRepositories(text: string, owner: string | undefined): { ow
   const names: string[] = []
   for (const item of items) {
     const parts = item.split('/')
-    if (parts.length > 2 || parts.some((p) => p === '')) {
-      throw new UserError(`repositories: "${item}" is not a repository; give names ("repo") or "owner/repo", separated by commas or newlines.`)
+    if (parts.length > 2 || parts.some((p) => p === '') || (parts.length === 2 && !LOGIN.test(parts[0] ?? ''))) {
+      throw new UserError(`repositories: ${quoteValue(item)} is not a repository; give names ("repo") or "owner/repo", separated by commas or newlines.`)
     }
     const name = parts.length === 2 ? (parts[1] ?? '') : item
     if (parts.length === 2) {
       const itemOwner = parts[0] ?? ''
       if (listOwner && listOwner.toLowerCase() !== itemOwner.toLowerCase()) {
         throw new UserError(
-          `repositories: "${item}" belongs to ${itemOwner}, but ${owner ? `owner is ${owner}` : `"${listOwner}" was named before`}. ` +
+          `repositories: ${quoteValue(item)} belongs to ${itemOwner}, but ${owner ? `owner is ${owner}` : `${quoteValue(listOwner ?? '')} was named before`}. ` +
             'One token covers one installation, so one account: list repositories of a single owner (use another step for the others).',
         )
       }
       listOwner = listOwner ?? itemOwner
     }
-    if (!REPO_NAME.test(name)) throw new UserError(`repositories: "${item}" is not a valid repository name.`)
+    if (!REPO_NAME.test(name)) throw new UserError(`repositories: ${quoteValue(item)} is not a valid repository name.`)
     if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name)
   }
   if (names.length > MAX_REPOSITORIES) {
@@ -114,13 +114,13 @@ export function readApiUrl(getInput: GetInput, env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(text)
   } catch {
-    throw new UserError(`github-api-url "${text}" is not a URL; use e.g. https://api.github.com or https://HOST/api/v3.`)
+    throw new UserError(`github-api-url ${quoteValue(text)} is not a URL; use e.g. https://api.github.com or https://HOST/api/v3.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(`github-api-url "${text}" must be an http(s) URL.`)
+    throw new UserError(`github-api-url ${quoteValue(text)} must be an http(s) URL.`)
   }
   if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-    throw new UserError(`github-api-url "${text}" is the web site; the REST API is at https://api.github.com.`)
+    throw new UserError(`github-api-url ${quoteValue(text)} is the web site; the REST API is at https://api.github.com.`)
   }
   return text.replace(/\/+$/, '')
 }
@@ -153,7 +153,7 @@ export function readAppInputs(getInput: GetInput = defaultGetInput, env: NodeJS.
   let installationId: number | undefined
   if (installationText) {
     if (!/^[1-9][0-9]*$/.test(installationText)) {
-      throw new UserError(`installation-id must be a number (the end of the installation's settings URL), not "${installationText}".`)
+      throw new UserError(`installation-id must be a number (the end of the installation's settings URL), not ${quoteValue(installationText)}.`)
     }
     installationId = Number(installationText)
   }
@@ -162,9 +162,9 @@ export function readAppInputs(getInput: GetInput = defaultGetInput, env: NodeJS.
   if (ownerInput !== undefined && !LOGIN.test(ownerInput)) {
     const [o, r] = ownerInput.split('/')
     throw new UserError(
-      ownerInput.includes('/') && o && r
+      ownerInput.split('/').length === 2 && o && r && LOGIN.test(o) && REPO_NAME.test(r)
         ? `owner is an account, not a repository: use owner: ${o} and repositories: ${r}.`
-        : `owner "${ownerInput}" is not a GitHub user or organization name.`,
+        : `owner ${quoteValue(ownerInput)} is not a GitHub user or organization name.`,
     )
   }
   const repos = parseRepositories(getInput('repositories'), ownerInput)

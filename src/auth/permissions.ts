@@ -1,5 +1,5 @@
 // The permission-<name> inputs: read, validate, and explain a permission the app lacks.
-import { UserError } from '../errors.ts'
+import { quoteValue, UserError } from '../errors.ts'
 import { APP_PERMISSIONS, type AppPermissionName } from './permissions.generated.ts'
 
 export type Permissions = Partial<Record<AppPermissionName, string>>
@@ -32,7 +32,7 @@ export function readPermissionInputs(
     const allowed: readonly string[] = APP_PERMISSIONS[name]
     if (!allowed.includes(value)) {
       throw new UserError(
-        `${input}: "${value}" is not a level GitHub offers for ${name}; use ${allowed.map((l) => `"${l}"`).join(' or ')} ` +
+        `${input}: ${quoteValue(value)} is not a level GitHub offers for ${name}; use ${allowed.map((l) => `"${l}"`).join(' or ')} ` +
           '(or leave the input out).',
       )
     }
@@ -44,12 +44,18 @@ export function readPermissionInputs(
     const name = (m[1] ?? '').toLowerCase().replace(/-/g, '_')
     if (!isPermission(name)) {
       throw new UserError(
-        `Unknown input permission-${(m[1] ?? '').toLowerCase()}: GitHub has no app permission "${name}". ` +
+        `Unknown input ${shownInput(m[1] ?? '')}: GitHub has no app permission ${quoteValue(name)}. ` +
           'The permission-<name> inputs are listed in action.yml (e.g. permission-contents, permission-pull-requests).',
       )
     }
   }
   return Object.keys(permissions).length > 0 ? permissions : undefined
+}
+
+/** An input's name as the user wrote it, or quoted when it is not a plain name. */
+function shownInput(suffix: string): string {
+  const input = `permission-${suffix.toLowerCase()}`
+  return /^[a-z0-9_-]{1,80}$/.test(input) ? input : quoteValue(input)
 }
 
 /** Requested permissions the installation does not grant at the requested level. */

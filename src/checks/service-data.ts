@@ -349,7 +349,8 @@ export function parseServiceData(text: string): ServiceData {
   try {
     value = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text)
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 120) : ''
+    // V8 quotes the text around the error, CR and other control characters included: keep one line
+    const detail = error instanceof Error ? error.message.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 120) : ''
     throw new CorruptStateError(`state document is not valid JSON: ${detail}`, 'not-json')
   }
   try {

@@ -50,6 +50,8 @@ export interface ServiceData {
   aggregate?: AggregateRecord
   /** The suite's `<suite> / CONCLUSION` check run (absent until created, or when turned off). */
   conclusion_run?: ConclusionRunRecord
+  /** The repository's GraphQL node id, once looked up (events without one, e.g. schedule): later steps skip the lookup. */
+  repository_node_id?: string
 }
 
 /** Why and since when a suite reports only its CONCLUSION check run (src/checks/aggregate.ts). */

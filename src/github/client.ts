@@ -16,7 +16,7 @@ export interface GitHubClientOptions {
   apiUrl: string
   /** Retries of a 5xx reply or network error (default 3). */
   retries?: number
-  /** How long one attempt may take before it counts as a network error (default 60 s). */
+  /** How long one attempt may take before it counts as a network error (default: requestTimeoutMs()). */
   requestTimeoutMs?: number
 }
 
@@ -35,6 +35,16 @@ export function retryBaseMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value >= 0 && env.GITHUB_APP_CI_RETRY_BASE_MS !== '' && env.GITHUB_APP_CI_RETRY_BASE_MS !== undefined
     ? value
     : 1000
+}
+
+/**
+ * How long one attempt may take: 60 s in production; tests set GITHUB_APP_CI_REQUEST_TIMEOUT_MS
+ * (e.g. 2000) so that a hung request is given up on quickly.
+ */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.GITHUB_APP_CI_REQUEST_TIMEOUT_MS
+  const value = Number(text)
+  return text !== undefined && text !== '' && Number.isFinite(value) && value > 0 ? value : 60_000
 }
 
 /** GraphQL endpoint for a REST root: api.github.com/graphql, or HOST/api/graphql on GHES. */
@@ -71,7 +81,7 @@ function tokenSourceAuth({ source }: { source: () => Promise<string> }) {
  * attempt becomes a status-500 RequestError, which the retry plugin retries.
  */
 function attemptTimeout(octokit: Octokit, options: OctokitOptions & { requestTimeoutMs?: number }) {
-  const ms = options.requestTimeoutMs ?? 60_000
+  const ms = options.requestTimeoutMs ?? requestTimeoutMs()
   const callerSignals = new WeakMap<object, AbortSignal | undefined>()
   // Every hook of one request gets the same options object, across retries too, so the signal
   // goes on it; but o.request may be the client's shared defaults: replace it, never mutate it.

@@ -19,6 +19,7 @@ import { registerGraphql } from './graphql-resolvers.ts'
 import type { GitHubEmulator } from './types.ts'
 import { templates } from './openapi.ts'
 import { githubSchema } from './graphql.ts'
+import { registerSecretSource } from '../../secrets-registry.ts'
 
 export type {
   EmulatedApp, EmulatedCheckRun, Fault, FaultKind, GitHubEmulator, Installation, RecordedRequest, RequestAuth,
@@ -38,6 +39,8 @@ export async function startGitHubEmulator(opts: { clockOffsetSeconds?: number } 
   registerCheckRoutes(e)
   registerGraphql(e)
   templates() // the OpenAPI digest: ~30 ms from the temp-dir cache, ~1.3 s the first time on a machine
+  // for the secret scan (test/setup/secret-scan.ts): tokens issued, JWTs received, the apps' keys
+  registerSecretSource(() => ({ values: e.issuedSecrets(), keys: e.world.apps.flatMap((a) => [a.privateKeyPkcs1, a.privateKeyPkcs8]) }))
   await e.listen()
   // Build the GraphQL schema (~0.7 s, once per process) while the test is busy elsewhere, e.g. starting dist/.
   setTimeout(() => githubSchema(), 0).unref()

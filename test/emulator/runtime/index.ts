@@ -11,6 +11,7 @@ import { FaultTable, type RuntimeFault } from './faults.ts'
 import { UrlSigner } from './signing.ts'
 import { RuntimeState, type ArtifactRecord, type CacheRecord, type RunInfo } from './state.ts'
 import { decodeRuntimeToken, encodeRuntimeToken, type CacheScope } from './token.ts'
+import { registerBlobSource } from '../../secrets-registry.ts'
 import { sendJson, sendTwirpError, TwirpError, twirpStatus, type TwirpMethod } from './twirp.ts'
 
 export type { ArtifactRecord, CacheRecord, RuntimeFault, CacheScope }
@@ -88,6 +89,11 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
   const issued = new Set<string>()
   const backendIds = new Map<string, string>() // `${repository}#${runId}` or `…#job` -> backend id
   const calls: RuntimeCall[] = []
+  // for the secret scan (test/setup/secret-scan.ts): the stored artifacts and cache entries
+  registerBlobSource(() => [
+    ...state.artifacts.filter((a) => a.committed).map((a) => ({ where: `artifact ${a.name}`, bytes: state.blobs.get(a.blobPath) })),
+    ...state.caches.filter((c) => c.committed).map((c) => ({ where: `cache entry ${c.key}`, bytes: state.blobs.get(c.blobPath) })),
+  ])
   const services: Record<string, Record<string, TwirpMethod<Caller>>> = {
     ArtifactService: artifactService(state, signer),
     CacheService: cacheService(state, signer),

@@ -1,0 +1,100 @@
+// The suite's CONCLUSION check run as one more write in the same GraphQL request as the builds':
+// what to send (conclusion.ts decides) and the record to keep afterwards.
+import type { AppliedBuild } from '../checks/apply.ts'
+import { shouldRefreshAggregate } from '../checks/aggregate.ts'
+import { conclusionOutput, conclusionStep, suiteConclusion, type SuiteConclusion } from '../checks/conclusion.ts'
+import type { WriteOperation } from '../checks/rules.ts'
+import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, ServiceData } from '../checks/types.ts'
+import { CONCLUSION_BUILD, type Session } from './session.ts'
+
+export interface ConclusionPlan {
+  result: SuiteConclusion
+  /** Absent when nothing is sent this step. */
+  op?: WriteOperation
+  output?: CheckRunOutput
+}
+
+export interface ConclusionPlanOptions {
+  /** conclude: every job is over; unfinished builds count as failed. */
+  final: boolean
+  /** A queued step (or conclude) may open the run; other steps only open a newer generation's. */
+  mayOpen: boolean
+  aggregate: boolean
+  now: string
+}
+
+/** What to do with the CONCLUSION run, given the suite as it will be after this step's writes. */
+export function planConclusionRun(session: Session, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
+  const { inputs, ctx } = session
+  const result = suiteConclusion(data, { warningAs: inputs.warningAs, final: options.final })
+  if (!inputs.conclusionCheck) return { result }
+  const recorded = data.conclusion_run
+  const step = conclusionStep(recorded, result)
+  let state: 'building' | 'built'
+  switch (step.op) {
+    case 'none':
+      return { result }
+    case 'refresh':
+      // Without aggregate mode each build's own run shows its state: the table waits for the end.
+      if (!options.aggregate || !shouldRefreshAggregate(recorded?.summary_updated_at, options.now, inputs.aggregateIntervalSeconds, false)) {
+        return { result }
+      }
+      state = 'building'
+      break
+    default:
+      state = step.state
+      // Opening a run where none is recorded is the queued step's (or a re-run's) job: two
+      // building jobs racing to create it would leave a duplicate open.
+      if (step.op === 'create' && state === 'building' && !options.mayOpen && (recorded === undefined || recorded.generation >= step.generation)) {
+        return { result }
+      }
+  }
+  const generation = step.generation
+  const record: CheckRunRecord = {
+    name: inputs.conclusionName,
+    state,
+    generation,
+    state_synced: true,
+    updated_at: options.now,
+    details_url: ctx.runUrl,
+  }
+  if (state === 'built') record.conclusion = result.conclusion ?? 'failure'
+  const output = conclusionOutput(data, {
+    warningAs: inputs.warningAs,
+    final: options.final,
+    aggregate: options.aggregate,
+    serverUrl: ctx.serverUrl,
+  })
+  const reuse = recorded?.check_run_id !== undefined && step.op !== 'create'
+  const op: WriteOperation = reuse
+    ? {
+        op: 'update',
+        build: CONCLUSION_BUILD,
+        check_run_id: recorded!.check_run_id!,
+        ...(recorded!.node_id ? { node_id: recorded!.node_id } : {}),
+        record: { ...record, check_run_id: recorded!.check_run_id!, ...(recorded!.node_id ? { node_id: recorded!.node_id } : {}) },
+      }
+    : { op: 'create', build: CONCLUSION_BUILD, record }
+  return { result, op, output }
+}
+
+/** The CONCLUSION run's record after apply wrote it. */
+export function conclusionRecordAfter(applied: AppliedBuild, now: string): ConclusionRunRecord {
+  const r = applied.record
+  const record: ConclusionRunRecord = {
+    state: r.state === 'queued' ? 'building' : r.state,
+    generation: Math.max(1, r.generation),
+    state_synced: r.state_synced,
+    updated_at: r.updated_at,
+    summary_updated_at: now,
+  }
+  if (r.check_run_id !== undefined) record.check_run_id = r.check_run_id
+  if (r.node_id !== undefined) record.node_id = r.node_id
+  if (r.state === 'built') record.conclusion = r.conclusion === 'success' ? 'success' : 'failure'
+  return record
+}
+
+/** Whether a create of the CONCLUSION run may duplicate one a lost reply made. */
+export function conclusionMayExist(recorded: ConclusionRunRecord | undefined, op: WriteOperation): boolean {
+  return recorded !== undefined && recorded.check_run_id === undefined && recorded.generation === op.record.generation
+}

@@ -1,0 +1,192 @@
+// command: reconcile — for `on: schedule` (and workflow_dispatch). Reads every suite's fragments
+// across runs, sends what the transitions could not deliver (adopting runs a lost reply made,
+// never duplicating them), times out builds stuck queued or building, completes CONCLUSION runs
+// left open, writes one compacted fragment per suite and deletes those merged, and drops suites
+// older than forget-after. Work is proportional to what needs repair: the store's listing, one
+// read per unsettled suite (settled suites are not read), and GitHub requests only for suites
+// with something to send. Stops cleanly at max-duration; the next run picks up the rest.
+import * as core from '@actions/core'
+import { readAppInputs } from '../auth/inputs.ts'
+import { parseConclusion, parseDuration } from '../checks/inputs.ts'
+import { escapeMarkdown } from '../checks/titles.ts'
+import { readRunContext } from '../context.ts'
+import { UserError } from '../errors.ts'
+import type { FragmentRef } from '../store/index.ts'
+import { formatDuration } from '../reconcile/decide.ts'
+import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteReport } from '../reconcile/suite.ts'
+import { openSession, readCommonInputs, type Session } from './session.ts'
+
+type GetInput = (name: string) => string
+
+export interface ReconcileInputs {
+  staleAfterMs: number
+  staleConclusion: ReconcileOptions['staleConclusion']
+  forgetAfterMs: number
+  maxDurationMs: number
+  conclusionTemplate: string
+}
+
+export function readReconcileInputs(getInput: GetInput = (n) => core.getInput(n)): ReconcileInputs {
+  const staleConclusion = parseConclusion(getInput('stale-conclusion') || 'timed_out', true)
+  return {
+    staleAfterMs: parseDuration(getInput('stale-after') || '6h', 'stale-after'),
+    staleConclusion,
+    forgetAfterMs: parseDuration(getInput('forget-after') || '30d', 'forget-after'),
+    maxDurationMs: parseDuration(getInput('max-duration') || '10m', 'max-duration'),
+    conclusionTemplate: getInput('conclusion-name') || '{suite} / CONCLUSION',
+  }
+}
+
+export interface ReconcileResult {
+  /** Every suite was looked at (false: max-duration was reached first). */
+  complete: boolean
+  suites: number
+  /** Suites not reached this time, left for the next run. */
+  remaining: number
+  /** Settled suites: nothing to do, not even read. */
+  settled: number
+  totals: { resent: number; adopted: number; timed_out: number; compacted: number; forgotten: number; conclusions: number; unsynced: number; errors: number }
+  /** Suites where anything happened or is left to do. */
+  reconciled: SuiteReport[]
+}
+
+export async function run(): Promise<void> {
+  const started = Date.now()
+  const ctx = readRunContext()
+  const common = readCommonInputs(ctx)
+  const inputs = readReconcileInputs()
+  const given = readAppInputs()
+  // Unless permission-* inputs say otherwise: write check runs, and (artifact and cache stores)
+  // list, read and delete fragments across runs. Not revoked, like every check command (session.ts).
+  const fileStore = common.store.trim().toLowerCase().startsWith('file:')
+  const app = given.permissions ? given : { ...given, permissions: { checks: 'write', ...(fileStore ? {} : { actions: 'write' }) } }
+  const session = await openSession({ ctx, inputs: common, app })
+  const result = await reconcile(session, inputs, started + inputs.maxDurationMs)
+  core.setOutput('reconciled', JSON.stringify(result))
+  core.setOutput('unsynced', String(result.totals.unsynced))
+  await writeSummary(result, inputs)
+  const t = result.totals
+  core.info(
+    `Reconciled ${result.suites - result.remaining} of ${result.suites} suite(s) (${result.settled} settled): ` +
+      `${t.resent} resent, ${t.adopted} adopted, ${t.timed_out} timed out, ${t.conclusions} CONCLUSION run(s), ` +
+      `${t.compacted} fragment(s) compacted, ${t.forgotten} suite(s) forgotten; ${session.requestCount()} request(s) to GitHub.`,
+  )
+  if (!result.complete) {
+    core.notice(`max-duration (${formatDuration(inputs.maxDurationMs)}) reached: ${result.remaining} suite(s) are left for the next run.`)
+  }
+  if (common.failOnUnsynced && (t.unsynced > 0 || t.errors > 0)) {
+    throw new UserError(
+      `${t.unsynced} record(s) may still not be on GitHub and ${t.errors} suite(s) had errors (see the warnings). ` +
+        'fail-on-unsynced is true, so the step fails.',
+    )
+  }
+}
+
+/** One pass over every suite in the store, newest first, until `deadline` (epoch ms). */
+export async function reconcile(session: Session, inputs: ReconcileInputs, deadline: number): Promise<ReconcileResult> {
+  let refs: FragmentRef[]
+  try {
+    refs = await session.store.listAllFragments()
+  } catch (error) {
+    throw new UserError(
+      `reconcile could not list the state in the ${session.store.description} store: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  const groups = new Map<string, FragmentRef[]>()
+  for (const ref of refs) {
+    if (!ref.suite_hash) continue
+    const group = groups.get(ref.suite_hash)
+    if (group) group.push(ref)
+    else groups.set(ref.suite_hash, [ref])
+  }
+  // Newest first: the suites people are looking at now get repaired first.
+  const newest = (g: FragmentRef[]) => Math.max(0, ...g.map((r) => Date.parse(r.created_at ?? '') || 0))
+  const ordered = [...groups.values()].sort((a, b) => newest(b) - newest(a))
+
+  const opts: ReconcileOptions = {
+    now: Date.now(),
+    staleAfterMs: inputs.staleAfterMs,
+    staleConclusion: inputs.staleConclusion,
+    forgetAfterMs: inputs.forgetAfterMs,
+    conclusionTemplate: inputs.conclusionTemplate,
+  }
+  const cache = new PassCache(session)
+  const result: ReconcileResult = {
+    complete: true,
+    suites: ordered.length,
+    remaining: 0,
+    settled: 0,
+    totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
+    reconciled: [],
+  }
+  for (let i = 0; i < ordered.length; i++) {
+    // At least one suite per run, so that every run makes progress.
+    if (i > 0 && Date.now() >= deadline) {
+      result.complete = false
+      result.remaining = ordered.length - i
+      break
+    }
+    let report: SuiteReport
+    try {
+      report = await reconcileSuite(session, ordered[i]!, opts, cache)
+    } catch (error) {
+      report = emptyReport()
+      report.errors.push(error instanceof Error ? error.message : String(error))
+    }
+    for (const e of report.errors) core.warning(`${describe(report, ordered[i]!)}: ${e}`)
+    const t = result.totals
+    t.resent += report.resent
+    t.adopted += report.adopted
+    t.timed_out += report.timed_out
+    t.compacted += report.compacted
+    t.unsynced += report.unsynced
+    if (report.forgotten) t.forgotten++
+    if (report.conclusion) t.conclusions++
+    if (report.errors.length > 0) t.errors++
+    if (report.settled) result.settled++
+    const eventful = report.resent || report.adopted || report.timed_out || report.compacted || report.forgotten ||
+      report.conclusion || report.unsynced || report.set_aside || report.errors.length > 0
+    if (eventful) result.reconciled.push(report)
+  }
+  return result
+}
+
+function describe(report: SuiteReport, refs: FragmentRef[]): string {
+  return report.suite ? `suite "${report.suite}" @ ${report.head_sha?.slice(0, 7)}` : `fragments ${refs.map((r) => r.name ?? r.id).join(', ')}`
+}
+
+async function writeSummary(result: ReconcileResult, inputs: ReconcileInputs): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const t = result.totals
+  const lines = [
+    '### Reconcile',
+    '',
+    `${result.suites - result.remaining} of ${result.suites} suite(s) looked at (${result.settled} settled, nothing to do)` +
+      (result.complete ? '.' : `; max-duration (${formatDuration(inputs.maxDurationMs)}) reached, ${result.remaining} left for the next run.`),
+    '',
+    `Resent ${t.resent}, adopted ${t.adopted}, timed out ${t.timed_out} (stale after ${formatDuration(inputs.staleAfterMs)}), ` +
+      `${t.conclusions} CONCLUSION run(s) completed or re-sent, ${t.compacted} fragment(s) compacted, ${t.forgotten} suite(s) forgotten ` +
+      `(after ${formatDuration(inputs.forgetAfterMs)}), ${t.unsynced} still unsynced.`,
+  ]
+  const rows = result.reconciled.slice(0, 200)
+  if (rows.length > 0) {
+    lines.push('', '| Suite | Commit | Resent | Adopted | Timed out | CONCLUSION | Compacted | Unsynced | Notes |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |')
+    for (const r of rows) {
+      const notes = [
+        r.forgotten ? 'forgotten' : '',
+        r.set_aside ? `${r.set_aside} fragment(s) set aside` : '',
+        r.other_repository ? `other repository ${escapeMarkdown(r.repository ?? '')}` : '',
+        ...r.errors.map((e) => escapeMarkdown(e.slice(0, 200))),
+      ].filter(Boolean).join('; ')
+      lines.push(
+        `| ${escapeMarkdown(r.suite ?? '?')} | ${r.head_sha ? `\`${r.head_sha.slice(0, 7)}\`` : '—'} | ${r.resent} | ${r.adopted} | ${r.timed_out} | ${r.conclusion ?? '—'} | ${r.compacted} | ${r.unsynced} | ${notes || '—'} |`,
+      )
+    }
+    if (result.reconciled.length > rows.length) lines.push('', `… and ${result.reconciled.length - rows.length} more suite(s) (see the \`reconciled\` output).`)
+  }
+  try {
+    await core.summary.addRaw(lines.join('\n') + '\n').write()
+  } catch (error) {
+    core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}

@@ -1,0 +1,359 @@
+// The setup every command but `token` shares: the run's context, the check inputs, the app's
+// installation token (masked, refreshed, never stored), one GitHub client, the state store, and
+// reading/writing a suite's service data. Inputs are read and checked by readCommonInputs before
+// openSession makes any request, so a bad input writes nothing anywhere.
+import { randomUUID } from 'node:crypto'
+import * as core from '@actions/core'
+import { createAppAuth, type AppAuth } from '../auth/app-auth.ts'
+import { readAppInputs, type AppInputs } from '../auth/inputs.ts'
+import { defaultHeadSha, parseBoolean, parseHeadSha, DEFAULT_NAME_TEMPLATE } from '../checks/inputs.ts'
+import {
+  CorruptStateError,
+  buildKey,
+  externalId,
+  mergeAll,
+  mergeServiceData,
+  parseExternalId,
+  parseServiceData,
+  recordOf,
+  sameSuite,
+  serializeServiceData,
+  setOwn,
+  suiteHash,
+} from '../checks/service-data.ts'
+import type { CheckRunRecord, ConclusionRunRecord, ServiceData, SuiteKey } from '../checks/types.ts'
+import { readRunContext, type RunContext } from '../context.ts'
+import { UserError } from '../errors.ts'
+import { listCheckRuns, repositoryNodeIdFromEvent, type ListedCheckRun } from '../github/check-runs.ts'
+import { createGitHubClient, githubMessage, type GitHubClient } from '../github/client.ts'
+import { openStore, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
+
+type GetInput = (name: string) => string
+const defaultGetInput: GetInput = (name) => core.getInput(name)
+
+/** The inputs every check command reads (action.yml). */
+export interface CommonInputs {
+  suite: string
+  headSha: string
+  store: string
+  retentionDays: number
+  nameTemplate: string
+  failOnUnsynced: boolean
+  failOnCorruptState: boolean
+  conclusionCheck: boolean
+  conclusionName: string
+  warningAs: 'success' | 'failure'
+  aggregateAbove: number
+  aggregateIntervalSeconds: number
+}
+
+// C0, DEL, C1 and line separators break names and logs (as the service data's parser says).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+function count(getInput: GetInput, name: string, fallback: number, min: number): number {
+  const text = getInput(name).trim()
+  if (text === '') return fallback
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UserError(`${name} must be a whole number of at least ${min}, not "${text}".`)
+  }
+  return Number(text)
+}
+
+/** Reads and checks the common inputs; no I/O beyond the environment. */
+export function readCommonInputs(ctx: RunContext, getInput: GetInput = defaultGetInput): CommonInputs {
+  const suite = getInput('suite').trim() || ctx.workflow.trim()
+  if (!suite) throw new UserError('suite is empty and GITHUB_WORKFLOW is not set: give suite, e.g. suite: ci.')
+  if (CONTROL.test(suite)) throw new UserError('suite must be one line without control characters.')
+  const headShaText = getInput('head-sha').trim()
+  const headSha = headShaText ? parseHeadSha(headShaText) : defaultHeadSha(ctx.eventName, ctx.payload, ctx.sha)
+  const nameTemplate = getInput('name-template') || DEFAULT_NAME_TEMPLATE
+  if (!nameTemplate.includes('{build}')) {
+    throw new UserError(`name-template "${nameTemplate}" has no {build}: every build's check run needs its own name.`)
+  }
+  const conclusionName = (getInput('conclusion-name') || '{suite} / CONCLUSION').replace(/\{suite\}/g, suite)
+  if (conclusionName.trim() === '' || CONTROL.test(conclusionName)) {
+    throw new UserError('conclusion-name must be a one-line name, e.g. "{suite} / CONCLUSION".')
+  }
+  const warningAs = (getInput('warning-as').trim().toLowerCase() || 'success') as CommonInputs['warningAs']
+  if (warningAs !== 'success' && warningAs !== 'failure') {
+    throw new UserError(`warning-as must be success or failure, not "${getInput('warning-as').trim()}".`)
+  }
+  return {
+    suite,
+    headSha,
+    store: getInput('store').trim() || 'artifact',
+    retentionDays: count(getInput, 'state-retention-days', 7, 1),
+    nameTemplate,
+    failOnUnsynced: parseBoolean(getInput('fail-on-unsynced'), 'fail-on-unsynced', false),
+    failOnCorruptState: parseBoolean(getInput('fail-on-corrupt-state'), 'fail-on-corrupt-state', false),
+    conclusionCheck: parseBoolean(getInput('conclusion-check'), 'conclusion-check', true),
+    conclusionName,
+    warningAs,
+    aggregateAbove: count(getInput, 'aggregate-above', 100, 0),
+    aggregateIntervalSeconds: count(getInput, 'aggregate-interval', 30, 0),
+  }
+}
+
+export interface Session {
+  ctx: RunContext
+  inputs: CommonInputs
+  auth: AppAuth
+  /** Authenticated with the installation token, renewed before it expires. */
+  github: GitHubClient
+  store: StateStore
+  /** The suite this step reports: (repository, head sha, suite). */
+  key: SuiteKey
+  /** Who writes this step's fragment (unique per step). */
+  writer: WriterId
+  /** From the event payload; else undefined until looked up (then recorded in the service data). */
+  repositoryNodeId?: string
+  /** `x-ratelimit-remaining` of GitHub's last reply, when it sent one. */
+  rateLimitRemaining(): number | undefined
+  /** How many requests this step made to GitHub's API (for the log and the report). */
+  requestCount(): number
+}
+
+export interface OpenSessionOptions {
+  ctx?: RunContext
+  inputs?: CommonInputs
+  app?: AppInputs
+}
+
+/**
+ * Mints the installation token and opens the store. Give `inputs` and `app` already read (and
+ * any command-specific input checked) so that every input is validated before this first request.
+ */
+export async function openSession(options: OpenSessionOptions = {}): Promise<Session> {
+  const ctx = options.ctx ?? readRunContext()
+  const inputs = options.inputs ?? readCommonInputs(ctx)
+  const given = options.app ?? readAppInputs()
+  // Unless permission-* inputs say otherwise, the token may do only what these commands need:
+  // write check runs, and (cache store) list the cache entries. The token is never revoked here:
+  // a revocation is a DELETE, which GitHub counts against the same 80-a-minute content-creation
+  // budget as the check-run mutations; it lives in this process only, masked, for at most an hour.
+  const app: AppInputs = given.permissions
+    ? given
+    : { ...given, permissions: { checks: 'write', ...(inputs.store.trim().toLowerCase() === 'cache' ? { actions: 'read' } : {}) } }
+  // The client and the store first (a bad store input fails here), then the token's requests.
+  let auth: AppAuth | undefined
+  const github = createGitHubClient({
+    token: () => (auth ? auth.getToken() : Promise.reject(new Error('no installation token yet'))),
+    apiUrl: app.apiUrl,
+  })
+  let remaining: number | undefined
+  let requests = 0
+  github.hook.wrap('request', async (request, o) => {
+    requests++
+    try {
+      const response = await request(o)
+      remaining = headerNumber(response.headers['x-ratelimit-remaining']) ?? remaining
+      return response
+    } catch (error) {
+      const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers
+      remaining = headerNumber(headers?.['x-ratelimit-remaining']) ?? remaining
+      throw error
+    }
+  })
+  const rest: RestTarget = {
+    octokit: github as unknown as RestTarget['octokit'],
+    owner: ctx.owner,
+    repo: ctx.repo,
+  }
+  const store = openStore(inputs.store, { retentionDays: inputs.retentionDays, rest, warn: (m) => core.warning(m) })
+  auth = await createAppAuth(app) // masks every token it mints
+  const step = `${(process.env.GITHUB_ACTION || 'step').slice(0, 40)}-${randomUUID().slice(0, 8)}`
+  return {
+    ctx,
+    inputs,
+    auth,
+    github,
+    store,
+    key: { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite },
+    writer: { run_id: ctx.runId, run_attempt: ctx.runAttempt, job: ctx.job || 'job', step },
+    repositoryNodeId: repositoryNodeIdFromEvent(ctx.payload, ctx.repository),
+    rateLimitRemaining: () => remaining,
+    requestCount: () => requests,
+  }
+}
+
+function headerNumber(value: unknown): number | undefined {
+  const n = Number(Array.isArray(value) ? value[0] : value)
+  return value === undefined || value === null || value === '' || !Number.isFinite(n) ? undefined : n
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite's service data
+
+/**
+ * The build id under which the CONCLUSION check run's external id is made: a control character
+ * can never be in a real build id (buildIdProblem), so it never collides with a build's.
+ */
+export const CONCLUSION_BUILD = '\u0000conclusion'
+
+/** The external_id of the suite's CONCLUSION check run in a generation. */
+export function conclusionExternalId(key: SuiteKey, generation?: number): string {
+  return externalId(key, CONCLUSION_BUILD, generation)
+}
+
+export interface SuiteRead {
+  /** The join of every readable fragment (plus what was rebuilt from GitHub, if anything). */
+  data: ServiceData
+  /** Fragments set aside (corrupt, newer version, another suite): left in the store, not merged. */
+  setAside: { id: string; reason: string }[]
+  /** The store could not be read at all. */
+  readError?: string
+  /** Build records taken from GitHub's check runs because the state was lost or unreadable. */
+  rebuilt: string[]
+}
+
+export interface ReadSuiteOptions {
+  /** Builds that should have a record (e.g. building/built reports): a missing one means the state was lost. */
+  expect?: string[]
+}
+
+/**
+ * Reads every fragment of the suite and joins them. A corrupt or newer-version fragment is set
+ * aside with a warning (or fails the step with fail-on-corrupt-state); a store that cannot be
+ * read is a warning. In either case, or when an expected build has no record, the records are
+ * rebuilt from the app's check runs on the commit (one listing, by external_id).
+ */
+export async function readSuite(session: Session, key: SuiteKey = session.key, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
+  const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [] }
+  const documents: ServiceData[] = []
+  try {
+    for (const fragment of await session.store.readFragments(key)) {
+      const id = fragment.name ?? fragment.id
+      try {
+        const data = parseServiceData(fragment.text)
+        if (!sameSuite(data, key)) throw new CorruptStateError('it belongs to another suite', 'suite-mismatch')
+        documents.push(data)
+      } catch (error) {
+        if (!(error instanceof CorruptStateError)) throw error
+        result.setAside.push({ id, reason: error.message })
+      }
+    }
+  } catch (error) {
+    result.readError = error instanceof Error ? error.message : String(error)
+    core.warning(
+      `The state could not be read (${result.readError}). Going on with what GitHub shows: ` +
+        'the builds this step reports are looked up by their check runs.',
+    )
+  }
+  for (const { id, reason } of result.setAside) {
+    const message = `State fragment ${id} is unusable and was set aside (left in the store, not merged): ${reason}.`
+    if (session.inputs.failOnCorruptState) {
+      throw new UserError(`${message} fail-on-corrupt-state is true, so the step stops here; delete the fragment or set it to false to rebuild from GitHub.`)
+    }
+    core.warning(`${message} Its builds are rebuilt from GitHub's check runs.`)
+  }
+  result.data = mergeAll(key, documents)
+
+  const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
+  if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
+    await rebuildFromGitHub(session, key, result, options.expect ?? [])
+  }
+  return result
+}
+
+/** GitHub's status as a build state. */
+function stateOf(run: ListedCheckRun): CheckRunRecord['state'] {
+  return run.status === 'queued' ? 'queued' : run.status === 'in_progress' ? 'building' : 'built'
+}
+
+/**
+ * Adds records made from the app's check runs of this suite to `result.data`. Reported builds
+ * are matched by build key; other runs of the suite are added under their build key (the build
+ * id itself for plain ids) so the conclusion still counts them. Rebuilt records carry the epoch
+ * as updated_at, so any record a fragment holds for the same (generation, state) wins.
+ */
+async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteRead, reported: string[]): Promise<void> {
+  let runs: ListedCheckRun[]
+  try {
+    runs = await listCheckRuns(session.github, {
+      owner: session.ctx.owner,
+      repo: session.ctx.repo,
+      headSha: key.head_sha,
+      appId: session.auth.appId,
+    })
+  } catch (error) {
+    core.warning(`Could not list the check runs on ${key.head_sha} to rebuild the state: ${githubMessage(error)}.`)
+    return
+  }
+  const hash = suiteHash(key)
+  const conclusionKey = buildKey(CONCLUSION_BUILD)
+  const idsByKey = new Map<string, string>()
+  for (const id of Object.keys(result.data.check_runs)) idsByKey.set(buildKey(id), id)
+  for (const build of reported) idsByKey.set(buildKey(build), build)
+  const newest = new Map<string, { run: ListedCheckRun; generation: number }>()
+  for (const run of runs) {
+    const parsed = parseExternalId(run.external_id)
+    if (!parsed || parsed.suite_hash !== hash) continue
+    const had = newest.get(parsed.build_key)
+    if (!had || run.id > had.run.id) newest.set(parsed.build_key, { run, generation: parsed.generation })
+  }
+  const epoch = new Date(0).toISOString()
+  const rebuilt: ServiceData = mergeAll(key, [])
+  for (const [bk, { run, generation }] of newest) {
+    if (bk === conclusionKey) {
+      const state = stateOf(run)
+      const record: ConclusionRunRecord = {
+        check_run_id: run.id,
+        node_id: run.node_id,
+        state: state === 'queued' ? 'building' : state,
+        generation: Math.max(1, generation),
+        state_synced: true,
+        updated_at: epoch,
+      }
+      if (state === 'built') record.conclusion = run.conclusion === 'success' ? 'success' : 'failure'
+      rebuilt.conclusion_run = record
+      continue
+    }
+    const id = idsByKey.get(bk) ?? bk
+    const record: CheckRunRecord = {
+      name: run.name,
+      state: stateOf(run),
+      generation,
+      check_run_id: run.id,
+      node_id: run.node_id,
+      state_synced: true,
+      updated_at: epoch,
+    }
+    if (record.state === 'built') record.conclusion = run.conclusion ?? 'neutral'
+    setOwn(rebuilt.check_runs, id, record)
+    result.rebuilt.push(id)
+  }
+  result.data = mergeServiceData(result.data, rebuilt)
+  if (result.rebuilt.length > 0) {
+    core.info(`Rebuilt ${result.rebuilt.length} build record(s) of suite "${key.suite}" from GitHub's check runs.`)
+  }
+}
+
+export interface WriteResult {
+  saved: boolean
+  /** Why it was not saved (already warned). */
+  warning?: string
+}
+
+/**
+ * Writes this step's fragment (only what it touched; the join does the rest). One retry under a
+ * new name, since a failed upload may have left its name taken. A failure warns; the caller
+ * fails the step only with fail-on-unsynced.
+ */
+export async function writeSuite(session: Session, key: SuiteKey, fragment: ServiceData): Promise<WriteResult> {
+  const text = serializeServiceData(fragment)
+  let lastError = ''
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const writer = attempt === 0 ? session.writer : { ...session.writer, step: `${session.writer.step}-r${attempt}` }
+    try {
+      await session.store.writeFragment(key, text, writer)
+      return { saved: true }
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error)
+    }
+  }
+  const warning =
+    `The state could not be saved (${lastError}). The check runs on GitHub are up to date; later steps ` +
+    'rebuild what they need from them, and anything unsynced is left for reconcile to find.'
+  core.warning(warning)
+  return { saved: false, warning }
+}

@@ -1,0 +1,82 @@
+// Sends one step's check-run writes (builds, and the CONCLUSION run when due) through applyPlan:
+// one GraphQL request for up to 34 of them, the repository's node id from the event, the state,
+// or one lookup that the state then remembers.
+import * as core from '@actions/core'
+import { applyPlan, type AppliedBuild } from '../checks/apply.ts'
+import { mayAlreadyExist, type WriteOperation } from '../checks/rules.ts'
+import { externalId, findAdoptable, recordOf } from '../checks/service-data.ts'
+import { outputFor } from '../checks/titles.ts'
+import type { Annotation, CheckRunOutput, ServiceData } from '../checks/types.ts'
+import { repositoryNodeId } from '../github/check-runs.ts'
+import { githubMessage } from '../github/client.ts'
+import { conclusionMayExist, conclusionRecordAfter, type ConclusionPlan } from './conclusion-run.ts'
+import { CONCLUSION_BUILD, conclusionExternalId, type Session } from './session.ts'
+
+export interface UserOutput {
+  title?: string
+  summary?: string
+  text?: string
+  annotations?: Annotation[]
+}
+
+export interface WritesResult {
+  builds: AppliedBuild[]
+  conclusion?: { applied: AppliedBuild; record: ReturnType<typeof conclusionRecordAfter> }
+  /** Set when this step had to look it up: recorded in the fragment for later steps. */
+  lookedUpRepositoryNodeId?: string
+}
+
+async function nodeIdFor(session: Session, data: ServiceData): Promise<{ id?: string; lookedUp: boolean }> {
+  const known = session.repositoryNodeId ?? data.repository_node_id
+  if (known) return { id: known, lookedUp: false }
+  try {
+    return { id: await repositoryNodeId(session.github, session.ctx.owner, session.ctx.repo), lookedUp: true }
+  } catch (error) {
+    core.warning(`Could not read the repository's node id: ${githubMessage(error)}.`)
+    return { lookedUp: false }
+  }
+}
+
+export async function sendWrites(
+  session: Session,
+  data: ServiceData,
+  writes: WriteOperation[],
+  user: UserOutput,
+  conclusion?: ConclusionPlan,
+  now: string = new Date().toISOString(),
+): Promise<WritesResult> {
+  const ops = conclusion?.op ? [...writes, conclusion.op] : writes
+  if (ops.length === 0) return { builds: [] }
+  const { key } = session
+  const node = await nodeIdFor(session, data)
+  const target = conclusion?.op?.record.generation ?? 1
+  const applied = await applyPlan(session.github, ops, {
+    owner: session.ctx.owner,
+    repo: session.ctx.repo,
+    headSha: key.head_sha,
+    repositoryNodeId: node.id,
+    appId: session.auth.appId,
+    externalId: (build, record) =>
+      build === CONCLUSION_BUILD ? conclusionExternalId(key, record.generation) : externalId(key, build, record.generation),
+    outputFor: (op) => {
+      if (op.build === CONCLUSION_BUILD) return conclusion!.output!
+      const output: CheckRunOutput = outputFor(op.record, user)
+      if (user.annotations) output.annotations = user.annotations
+      return output
+    },
+    mayAlreadyExist: (build) =>
+      build === CONCLUSION_BUILD
+        ? conclusionMayExist(data.conclusion_run, conclusion!.op!)
+        : mayAlreadyExist(recordOf(data, build)),
+    adoptable: (runs, build) =>
+      build === CONCLUSION_BUILD
+        ? runs.filter((r) => r.external_id === conclusionExternalId(key, target)).sort((a, b) => b.id - a.id)[0]
+        : findAdoptable(runs, key, build),
+  })
+  for (const a of applied) if (a.warning) core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}`)
+  const result: WritesResult = { builds: applied.filter((a) => a.build !== CONCLUSION_BUILD) }
+  const c = applied.find((a) => a.build === CONCLUSION_BUILD)
+  if (c) result.conclusion = { applied: c, record: conclusionRecordAfter(c, now) }
+  if (node.lookedUp) result.lookedUpRepositoryNodeId = node.id
+  return result
+}

@@ -1,0 +1,113 @@
+// The inputs of queued / building / built, read and checked before any request: a bad value or
+// an unreadable file stops the step before anything reaches GitHub or the store.
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import {
+  OUTPUT_TEXT_MAX_BYTES,
+  parseAnnotations,
+  parseBuilds,
+  parseConclusion,
+  truncateUtf8,
+} from '../checks/inputs.ts'
+import type { Annotation, BuildState, Conclusion } from '../checks/types.ts'
+import { UserError } from '../errors.ts'
+import type { CommonInputs } from './session.ts'
+
+type GetInput = (name: string) => string
+
+/** Larger input files are refused: nothing GitHub accepts in a check run comes near this. */
+export const MAX_INPUT_FILE_BYTES = 1024 * 1024
+
+const CUT_NOTICE = '\n\n… (cut to fit GitHub\'s limit of 65535 bytes)'
+
+export interface TransitionInputs {
+  state: BuildState
+  builds: string[]
+  conclusion?: Conclusion
+  title?: string
+  summary?: string
+  text?: string
+  annotations?: Annotation[]
+  detailsUrl: string
+}
+
+/** A file given by a `*-file` input, relative to the workspace; every failure names the input and file. */
+export function readInputFile(input: string, file: string): string {
+  const resolved = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), file)
+  let size: number
+  try {
+    const stat = fs.statSync(resolved)
+    if (!stat.isFile()) throw new UserError(`${input}: ${file} is not a file.`)
+    size = stat.size
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UserError(
+      code === 'ENOENT'
+        ? `${input}: ${file} does not exist (looked for ${resolved}). Check the path; relative paths start at the workspace.`
+        : `${input}: cannot read ${file} (${code ?? String(error)}).`,
+    )
+  }
+  if (size > MAX_INPUT_FILE_BYTES) {
+    throw new UserError(`${input}: ${file} has ${size} bytes; at most ${MAX_INPUT_FILE_BYTES} (1 MiB) are read.`)
+  }
+  try {
+    return fs.readFileSync(resolved, 'utf8')
+  } catch (error) {
+    throw new UserError(`${input}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`)
+  }
+}
+
+/** Summary or text: the file wins over the inline input; both are cut to GitHub's byte limit with a notice. */
+function textInput(getInput: GetInput, name: string): string | undefined {
+  const file = getInput(`${name}-file`).trim()
+  const value = file ? readInputFile(`${name}-file`, file) : getInput(name)
+  if (value.trim() === '') return undefined
+  const cut = truncateUtf8(value, OUTPUT_TEXT_MAX_BYTES, CUT_NOTICE)
+  if (cut !== value) core.warning(`${name}${file ? '-file' : ''} is longer than GitHub's 65535 bytes: it was cut.`)
+  return cut
+}
+
+function urlInput(getInput: GetInput, name: string, fallback: string): string {
+  const text = getInput(name).trim()
+  if (!text) return fallback
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new UserError(`${name} "${text}" is not a URL: give an http(s) URL.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`${name} "${text}" must be an http(s) URL.`)
+  return text
+}
+
+export function readTransitionInputs(
+  state: BuildState,
+  common: CommonInputs,
+  runUrl: string,
+  getInput: GetInput = (name) => core.getInput(name),
+): TransitionInputs {
+  const builds = parseBuilds(getInput('builds'), common.suite, common.nameTemplate)
+  const conclusionText = getInput('conclusion')
+  let conclusion: Conclusion | undefined
+  if (state === 'built') conclusion = parseConclusion(conclusionText, true)
+  else if (conclusionText.trim() !== '') {
+    parseConclusion(conclusionText) // still a mistake worth naming when invalid
+    core.warning(`conclusion is used only by command: built; ignored for ${state}.`)
+  }
+  const annotationsFile = getInput('annotations-file').trim()
+  const annotations = annotationsFile ? parseAnnotations(readInputFile('annotations-file', annotationsFile)) : undefined
+  const title = getInput('title').trim()
+  if (title.length > 1000) throw new UserError(`title has ${title.length} characters; keep it under 1000 (one line).`)
+  return {
+    state,
+    builds,
+    conclusion,
+    title: title || undefined,
+    summary: textInput(getInput, 'summary'),
+    text: textInput(getInput, 'text'),
+    annotations: annotations?.length ? annotations : undefined,
+    detailsUrl: urlInput(getInput, 'details-url', runUrl),
+  }
+}

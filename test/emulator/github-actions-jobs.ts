@@ -1,0 +1,216 @@
+// Workflow runs and their jobs on the GitHub emulator: job listings (per run, per attempt),
+// GET a job, and the two re-run endpoints, which record each request and start a new run
+// attempt as GitHub does (a re-run job gets a new id and starts queued; the others carry over).
+// Mounted with mountActionsJobs(github); requests are validated against @octokit/openapi by the
+// emulator before a handler runs.
+import type { GitHubEmulator, RouteContext } from './github/index.ts'
+
+export type JobStatus = 'queued' | 'in_progress' | 'completed'
+
+export interface EmulatedJob {
+  id: number
+  run_id: number
+  run_attempt: number
+  name: string
+  status: JobStatus
+  conclusion: string | null
+  started_at: string
+  completed_at: string | null
+}
+
+export interface EmulatedWorkflowRun {
+  id: number
+  repository: string
+  name: string
+  head_sha: string
+  head_branch: string
+  /** The newest attempt. */
+  run_attempt: number
+  /** Jobs of every attempt (an attempt's list holds its re-run jobs and the carried-over ones). */
+  jobs: EmulatedJob[]
+}
+
+export interface RerunRequest {
+  kind: 'job' | 'failed-jobs'
+  repository: string
+  run_id: number
+  /** The job asked for (kind 'job'). */
+  job_id?: number
+  /** The new jobs the re-run queued. */
+  queued: EmulatedJob[]
+}
+
+export interface ActionsJobs {
+  /** Adds a completed workflow run (attempt 1) with these jobs; ids are assigned. */
+  addRun(o: {
+    id?: number
+    repository?: string
+    name?: string
+    headSha: string
+    headBranch?: string
+    jobs: { name: string; conclusion?: string | null; status?: JobStatus }[]
+  }): EmulatedWorkflowRun
+  run(id: number): EmulatedWorkflowRun | undefined
+  /** The jobs of an attempt (default: the newest). */
+  jobsOf(runId: number, attempt?: number): EmulatedJob[]
+  /** Ends a job (e.g. a re-run job once its steps ran). */
+  finishJob(jobId: number, conclusion: string): void
+  reruns: RerunRequest[]
+}
+
+const docs = 'https://docs.github.com/rest/actions/workflow-jobs'
+let nextJobId = 7_000_000_001
+
+function error(ctx: RouteContext, status: number, message: string): void {
+  ctx.reply(status, { message, documentation_url: docs, status: String(status) })
+}
+
+function jobJson(ctx: RouteContext, run: EmulatedWorkflowRun, job: EmulatedJob) {
+  const api = `${ctx.baseUrl}/repos/${run.repository}`
+  return {
+    id: job.id,
+    run_id: run.id,
+    run_url: `${api}/actions/runs/${run.id}`,
+    run_attempt: job.run_attempt,
+    node_id: Buffer.from(`08:CheckRun${job.id}`).toString('base64'),
+    head_sha: run.head_sha,
+    url: `${api}/actions/jobs/${job.id}`,
+    html_url: `http://github.localhost/${run.repository}/actions/runs/${run.id}/job/${job.id}`,
+    status: job.status,
+    conclusion: job.conclusion,
+    created_at: job.started_at,
+    started_at: job.started_at,
+    completed_at: job.completed_at,
+    name: job.name,
+    steps: [],
+    check_run_url: `${api}/check-runs/${job.id}`,
+    labels: ['ubuntu-latest'],
+    runner_id: job.status === 'queued' ? null : 1,
+    runner_name: job.status === 'queued' ? null : 'GitHub Actions 1',
+    runner_group_id: job.status === 'queued' ? null : 1,
+    runner_group_name: job.status === 'queued' ? null : 'GitHub Actions',
+    workflow_name: run.name,
+    head_branch: run.head_branch,
+  }
+}
+
+/** per_page (default 30, at most 100) and page; GitHub's Link header for the next page. */
+function page<T>(ctx: RouteContext, items: T[]): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(Math.max(Number(ctx.query.per_page ?? 30) || 30, 1), 100)
+  const p = Math.max(Number(ctx.query.page ?? 1) || 1, 1)
+  const headers: Record<string, string> = {}
+  if (p * perPage < items.length) {
+    const q = new URLSearchParams({ ...ctx.query, per_page: String(perPage), page: String(p + 1) })
+    headers.link = `<${ctx.baseUrl}${ctx.path}?${q}>; rel="next"`
+  }
+  return { items: items.slice((p - 1) * perPage, p * perPage), headers }
+}
+
+const failed = (j: EmulatedJob) => j.status === 'completed' && !['success', 'skipped', 'neutral'].includes(j.conclusion ?? '')
+
+export function mountActionsJobs(github: GitHubEmulator): ActionsJobs {
+  const runs: EmulatedWorkflowRun[] = []
+  const reruns: RerunRequest[] = []
+  let nextRunId = 5_000_001
+
+  const repoOf = (ctx: RouteContext) => `${ctx.params.owner}/${ctx.params.repo}`.toLowerCase()
+  const runOf = (ctx: RouteContext) => runs.find((r) => String(r.id) === ctx.params.run_id && r.repository.toLowerCase() === repoOf(ctx))
+  const jobsOf = (runId: number, attempt?: number) => {
+    const run = runs.find((r) => r.id === runId)
+    if (!run) return []
+    const n = attempt ?? run.run_attempt
+    // The newest job of each name up to attempt n: re-run jobs replace their earlier selves.
+    const byName = new Map<string, EmulatedJob>()
+    for (const j of run.jobs) if (j.run_attempt <= n) byName.set(j.name, j)
+    return [...byName.values()].sort((a, b) => a.id - b.id)
+  }
+  const inProgress = (run: EmulatedWorkflowRun) => jobsOf(run.id).some((j) => j.status !== 'completed')
+  /** A new attempt in which `names` run again. */
+  const rerun = (run: EmulatedWorkflowRun, names: string[]): EmulatedJob[] => {
+    run.run_attempt++
+    const now = new Date().toISOString()
+    const queued = names.map((name) => ({
+      id: nextJobId++, run_id: run.id, run_attempt: run.run_attempt, name,
+      status: 'queued' as const, conclusion: null, started_at: now, completed_at: null,
+    }))
+    run.jobs.push(...queued)
+    return queued
+  }
+
+  const api: ActionsJobs = {
+    addRun(o) {
+      const now = new Date().toISOString()
+      const run: EmulatedWorkflowRun = {
+        id: o.id ?? nextRunId++,
+        repository: o.repository ?? 'octo-org/repo-a',
+        name: o.name ?? 'ci',
+        head_sha: o.headSha,
+        head_branch: o.headBranch ?? 'main',
+        run_attempt: 1,
+        jobs: [],
+      }
+      for (const j of o.jobs) {
+        const status = j.status ?? 'completed'
+        run.jobs.push({
+          id: nextJobId++, run_id: run.id, run_attempt: 1, name: j.name, status,
+          conclusion: status === 'completed' ? (j.conclusion ?? 'success') : null,
+          started_at: now, completed_at: status === 'completed' ? now : null,
+        })
+      }
+      runs.push(run)
+      return run
+    },
+    run: (id) => runs.find((r) => r.id === id),
+    jobsOf,
+    finishJob(jobId, conclusion) {
+      const job = runs.flatMap((r) => r.jobs).find((j) => j.id === jobId)
+      if (!job) throw new Error(`no job ${jobId}`)
+      Object.assign(job, { status: 'completed', conclusion, completed_at: new Date().toISOString() })
+    },
+    reruns,
+  }
+
+  const listJobs = (ctx: RouteContext, attempt?: number) => {
+    if (!ctx.authorize(repoOf(ctx), 'actions', 'read')) return
+    const run = runOf(ctx)
+    if (!run || (attempt !== undefined && (attempt < 1 || attempt > run.run_attempt))) return error(ctx, 404, 'Not Found')
+    const all = ctx.query.filter === 'all' && attempt === undefined
+    const list = all ? [...run.jobs].sort((a, b) => a.id - b.id) : jobsOf(run.id, attempt)
+    const { items, headers } = page(ctx, list)
+    ctx.reply(200, { total_count: list.length, jobs: items.map((j) => jobJson(ctx, run, j)) }, headers)
+  }
+  github.route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs', (ctx) => listJobs(ctx))
+  github.route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs', (ctx) =>
+    listJobs(ctx, Number(ctx.params.attempt_number)),
+  )
+  github.route('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}', (ctx) => {
+    if (!ctx.authorize(repoOf(ctx), 'actions', 'read')) return
+    const run = runs.find((r) => r.repository.toLowerCase() === repoOf(ctx) && r.jobs.some((j) => String(j.id) === ctx.params.job_id))
+    const job = run?.jobs.find((j) => String(j.id) === ctx.params.job_id)
+    if (!run || !job) return error(ctx, 404, 'Not Found')
+    ctx.reply(200, jobJson(ctx, run, job))
+  })
+
+  github.route('POST', '/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun', (ctx) => {
+    if (!ctx.authorize(repoOf(ctx), 'actions', 'write')) return
+    const run = runs.find((r) => r.repository.toLowerCase() === repoOf(ctx) && r.jobs.some((j) => String(j.id) === ctx.params.job_id))
+    const job = run?.jobs.find((j) => String(j.id) === ctx.params.job_id)
+    if (!run || !job) return error(ctx, 404, 'Not Found')
+    if (inProgress(run)) return error(ctx, 403, 'This workflow run is not complete')
+    const queued = rerun(run, [job.name])
+    reruns.push({ kind: 'job', repository: run.repository, run_id: run.id, job_id: job.id, queued })
+    ctx.reply(201, {})
+  })
+  github.route('POST', '/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', (ctx) => {
+    if (!ctx.authorize(repoOf(ctx), 'actions', 'write')) return
+    const run = runOf(ctx)
+    if (!run) return error(ctx, 404, 'Not Found')
+    if (inProgress(run)) return error(ctx, 403, 'This workflow run is not complete')
+    const names = jobsOf(run.id).filter(failed).map((j) => j.name)
+    if (names.length === 0) return error(ctx, 403, 'This workflow run has no failed jobs to re-run')
+    const queued = rerun(run, names)
+    reruns.push({ kind: 'failed-jobs', repository: run.repository, run_id: run.id, queued })
+    ctx.reply(201, {})
+  })
+  return api
+}

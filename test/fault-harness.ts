@@ -1,0 +1,77 @@
+// Shared by test/fault-matrix.test.ts and test/soak.test.ts: run the real dist/ as one app step
+// against a GitHub emulator, run many such things a few at a time, and read a file store back.
+import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
+import { FileStore } from '../src/store/file.ts'
+import type { GitHubEmulator, RecordedRequest } from './emulator/github/index.ts'
+import { runAction, type RunActionResult } from './runner.ts'
+
+export const REPO = 'octo-org/repo-a'
+/** Milliseconds per unit of retry wait in the action (production: 1000). */
+export const RETRY_BASE_MS = 10
+/** The action's per-attempt deadline in these tests (production: 60 s). */
+export const REQUEST_TIMEOUT_MS = 3000
+
+export interface AppStepOptions {
+  sha: string
+  store: string
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  event?: { name: string; payload: object }
+  timeoutMs?: number
+}
+
+export interface AppStep {
+  result: RunActionResult
+  /** The GitHub requests made while the step ran (other steps' too, if any ran at once). */
+  requests: RecordedRequest[]
+}
+
+/** One step of the action (main only: the check commands revoke nothing), as the runner runs it. */
+export async function appStep(gh: GitHubEmulator, command: string, o: AppStepOptions): Promise<AppStep> {
+  const before = gh.requests.length
+  const result = await runAction({
+    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: o.store, ...o.inputs },
+    env: {
+      GITHUB_API_URL: gh.url,
+      GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS),
+      GITHUB_APP_CI_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      GITHUB_SHA: o.sha,
+      ...o.env,
+    },
+    event: o.event ?? (command === 'reconcile' ? { name: 'schedule', payload: { schedule: '*/30 * * * *' } } : undefined),
+    timeoutMs: o.timeoutMs ?? 60_000,
+  })
+  return { result, requests: gh.requests.slice(before) }
+}
+
+/** Runs fn over items, at most `limit` at once; results in item order. */
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!, i)
+    }
+  }))
+  return out
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** The suite's fragments in a `file:` store, joined. */
+export async function fileState(dir: string, key: SuiteKey): Promise<ServiceData> {
+  const fragments = await new FileStore(dir).readFragments(key)
+  return mergeAll(key, fragments.map((f) => parseServiceData(f.text)))
+}
+
+/** Waits until every request matching `match` has been answered (a hung one lands late). */
+export async function settle(gh: GitHubEmulator, match: (r: RecordedRequest) => boolean, maxMs: number): Promise<boolean> {
+  const until = Date.now() + maxMs
+  while (Date.now() < until) {
+    if (gh.requests.filter(match).every((r) => r.status !== 0)) return true
+    await sleep(250)
+  }
+  return false
+}
