@@ -32,6 +32,8 @@ const graphqlRequests = () => emu.requests.slice(mark).filter((r) => r.graphqlOp
 const runsOn = (sha: string) => emu.checkRuns(`${owner}/${repo}`).filter((r) => r.head_sha === sha)
 
 beforeAll(async () => {
+  // Batching tests send more than one minute's budget of mutations; the pacing test sets its own.
+  process.env.GITHUB_APP_CI_MUTATIONS_PER_MINUTE = '100000'
   emu = await startGitHubEmulator()
   // These tests are about batching, not GitHub's content-creation limit (each mutation counts).
   emu.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
@@ -143,6 +145,48 @@ describe('createAndUpdateCheckRuns', () => {
       expect(r.url).toBeTruthy()
     }
   }, 20_000)
+
+  it('paces mutations to the per-minute budget, so GitHub never answers a secondary rate limit', async () => {
+    const fresh = await startGitHubEmulator()
+    try {
+      // GitHub's 80 a minute, scaled down to 5 per 2.5 s (longer than the client's 1 s spacing of writes,
+      // so only the budget can hold the requests back; the emulator's own window is a real minute).
+      fresh.setSecondaryLimits({ perMinute: 12, perHour: 1000 })
+      const installationId = fresh.installations().find((i) => i.account === owner && i.appId === fresh.app.id)!.id
+      const auth = createAppAuth({ appId: fresh.app.id, privateKey: fresh.app.privateKeyPkcs8, request: request.defaults({ baseUrl: fresh.url }) })
+      const client = createGitHubClient({ token: (await auth({ type: 'installation', installationId })).token, apiUrl: fresh.url })
+      const nodeId = await repositoryNodeId(client, owner, repo)
+      const sha = newSha()
+      const items = Array.from({ length: 12 }, (_, i) => ({
+        kind: 'create' as const,
+        name: `paced ${i}`,
+        status: 'queued' as const,
+        external_id: `paced/${i}`,
+      }))
+      const started = Date.now()
+      const results = await createAndUpdateCheckRuns(client, {
+        repositoryNodeId: nodeId,
+        headSha: sha,
+        items,
+        maxPerRequest: 4,
+        minMsBetweenRequests: 0,
+        mutationsPerMinute: 5,
+        mutationWindowMs: 2500,
+      })
+      expect(results.every((r) => r.ok)).toBe(true)
+      const batches = fresh.requests.filter((r) => r.graphqlOperations?.length)
+      expect(batches.every((r) => r.status === 200)).toBe(true)
+      // 12 mutations in requests of 4 at 5 per window: two waits for the window to clear.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5000)
+      for (const b of batches) {
+        const inWindow = batches.filter((o) => o.at <= b.at && o.at > b.at - 2500)
+        expect(inWindow.reduce((n, o) => n + o.graphqlOperations!.length, 0)).toBeLessThanOrEqual(5)
+      }
+      expect(fresh.checkRuns(`${owner}/${repo}`).filter((r) => r.head_sha === sha)).toHaveLength(12)
+    } finally {
+      await fresh.close()
+    }
+  })
 
   it('updates many runs per request with aliases, and skips send nothing', async () => {
     const sha = newSha()

@@ -41,7 +41,7 @@ function newSuite(repo = REPO): Suite {
 async function step(s: Suite, command: string, inputs: Record<string, string>, attempt = 1): Promise<RunActionResult> {
   const result = await runAction({
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${s.dir}`, ...inputs },
-    env: { GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_SHA: s.sha, GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_REPOSITORY: s.repo },
+    env: { GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000', GITHUB_SHA: s.sha, GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_REPOSITORY: s.repo },
     timeoutMs: 60_000,
   })
   expect(result.exitCode, `${command} ${JSON.stringify(inputs)}\n${result.stdout}\n${result.stderr}`).toBe(0)

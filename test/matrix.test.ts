@@ -34,7 +34,7 @@ async function step(sha: string, store: string, job: string, command: string, in
     env: {
       ...runtime.runtimeEnv({ runId: RUN_ID, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha }),
       GITHUB_API_URL: gh.url,
-      GITHUB_APP_CI_RETRY_BASE_MS: '10',
+      GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
       GITHUB_SHA: sha,
       GITHUB_RUN_ID: String(RUN_ID),
       GITHUB_JOB: job,

@@ -162,7 +162,7 @@ async function action(dir: string, command: string, inputs: Record<string, strin
   const before = gh.requests.length
   const result = await runAction({
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: dir === 'artifact' ? 'artifact' : `file:${dir}`, ...inputs },
-    env: { GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_REPOSITORY: repo, ...env },
+    env: { GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000', GITHUB_REPOSITORY: repo, ...env },
     event: command === 'reconcile' ? { name: 'schedule', payload: { schedule: '*/30 * * * *' } } : undefined,
     timeoutMs: 60_000,
   })

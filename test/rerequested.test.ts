@@ -137,7 +137,7 @@ async function step(p: Pipeline, command: string, inputs: Record<string, string>
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${p.dir}`, ...inputs },
     env: {
       GITHUB_API_URL: gh.url,
-      GITHUB_APP_CI_RETRY_BASE_MS: '10',
+      GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
       GITHUB_SHA: p.head,
       GITHUB_RUN_ID: String(p.runId),
       GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),

@@ -64,7 +64,7 @@ async function step(s: Suite, command: string, inputs: Record<string, string>, o
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: s.store, ...inputs },
     env: {
       GITHUB_API_URL: gh.url,
-      GITHUB_APP_CI_RETRY_BASE_MS: '10',
+      GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
       GITHUB_SHA: s.sha,
       GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
       GITHUB_JOB: o.job ?? 'build',

@@ -32,6 +32,12 @@ export type CheckRunResult =
 /** brep measured 502s from GitHub for 40–60 mutations per request and missing runs above 60. */
 export const MAX_MUTATIONS_PER_REQUEST = 34
 export const MIN_MS_BETWEEN_REQUESTS = 1000
+/**
+ * GitHub's secondary limit: 80 content-creating requests a minute per installation, each
+ * mutation counting. One step never sends more within a rolling minute; tests that raise the
+ * emulator's limit raise this with GITHUB_APP_CI_MUTATIONS_PER_MINUTE.
+ */
+export const MUTATIONS_PER_MINUTE = 80
 /** GitHub takes at most 50 annotations per request; further updates append. */
 export const ANNOTATIONS_PER_REQUEST = 50
 
@@ -42,10 +48,40 @@ export interface BatchOptions {
   /** Tests and benchmarks may lower these; production keeps the defaults. */
   maxPerRequest?: number
   minMsBetweenRequests?: number
+  mutationsPerMinute?: number
+  /** The budget's window (a minute); tests shorten it. */
+  mutationWindowMs?: number
+}
+
+function mutationsPerMinute(options: BatchOptions, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.GITHUB_APP_CI_MUTATIONS_PER_MINUTE)
+  return options.mutationsPerMinute ?? (fromEnv > 0 ? fromEnv : MUTATIONS_PER_MINUTE)
 }
 
 // When the last mutation request ended, per client, so the gap holds across calls too.
 const lastMutationAt = new WeakMap<object, number>()
+// Mutations sent in the last minute, per client: [time sent, how many].
+const sentMutations = new WeakMap<object, [number, number][]>()
+
+/**
+ * Waits until `count` more mutations fit in the rolling minute's budget, then books them. The
+ * caller stamps the booking again when the request ends: the client may hold it back first.
+ */
+async function bookMutations(octokit: object, count: number, perMinute: number, windowMs: number): Promise<[number, number]> {
+  const sent = sentMutations.get(octokit) ?? []
+  sentMutations.set(octokit, sent)
+  for (;;) {
+    const now = Date.now()
+    while (sent.length && sent[0]![0] <= now - windowMs) sent.shift()
+    const used = sent.reduce((sum, [, n]) => sum + n, 0)
+    // A single request larger than the budget goes alone once the minute is clear.
+    if (used + count <= perMinute || used === 0) break
+    await new Promise((resolve) => setTimeout(resolve, sent[0]![0] + windowMs - now))
+  }
+  const booking: [number, number] = [Date.now(), count]
+  sent.push(booking)
+  return booking
+}
 
 interface Mutation {
   item: number
@@ -65,6 +101,7 @@ export async function createAndUpdateCheckRuns(
   const { repositoryNodeId, headSha, items } = options
   const perRequest = Math.max(1, Math.min(options.maxPerRequest ?? MAX_MUTATIONS_PER_REQUEST, MAX_MUTATIONS_PER_REQUEST))
   const gapMs = options.minMsBetweenRequests ?? MIN_MS_BETWEEN_REQUESTS
+  const perMinute = mutationsPerMinute(options)
   const results: (CheckRunResult | undefined)[] = items.map(() => undefined)
   const annotationBatches = items.map((item) => chunk(remainingAnnotations(item), ANNOTATIONS_PER_REQUEST))
 
@@ -91,7 +128,9 @@ export async function createAndUpdateCheckRuns(
       })
     })
     for (const part of chunk(mutations, perRequest)) {
+      const booking = await bookMutations(octokit, part.length, perMinute, options.mutationWindowMs ?? 60_000)
       const replies = await sendMutations(octokit, part, gapMs)
+      booking[0] = Date.now()
       part.forEach((m, k) => {
         const reply = replies[k]!
         if (round === 0) {
