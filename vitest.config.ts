@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Most test time is waiting (child processes, retry pauses, GitHub's 1 s spacing of writes),
+    // so more files than cores run at once.
+    maxWorkers: 4,
     setupFiles: ['test/setup/secret-scan.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

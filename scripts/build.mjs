@@ -1,6 +1,8 @@
 // Bundles src/main.ts -> dist/index.js and src/post.ts -> dist/post.js with ncc.
 // Builds into a scratch folder first, then swaps it in, so a reader never sees half a dist/.
 import ncc from '@vercel/ncc'
+import { minify } from 'terser'
+import { MANIFEST, outputDigests, sourceDigest } from './build-digest.mjs'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -19,8 +21,14 @@ for (const [entry, name] of [['src/main.ts', 'index'], ['src/post.ts', 'post']])
   fs.writeFileSync(path.join(scratch, `${name}.js`), code)
   for (const [file, { source }] of Object.entries(assets)) {
     fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true })
-    fs.writeFileSync(path.join(scratch, file), source)
+    // ncc minifies only the entry file; its per-command chunks come out as written.
+    const chunk = /\.index\.js$/.test(file)
+      ? (await minify(source.toString(), { module: true, compress: false, mangle: true })).code
+      : source
+    fs.writeFileSync(path.join(scratch, file), chunk)
   }
 }
+const manifest = { source: sourceDigest(), files: outputDigests(scratch) }
+fs.writeFileSync(path.join(scratch, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
 fs.rmSync(out, { recursive: true, force: true })
 fs.renameSync(scratch, out)

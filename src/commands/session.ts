@@ -160,6 +160,7 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
     repo: ctx.repo,
   }
   const store = openStore(inputs.store, { retentionDays: inputs.retentionDays, rest, warn: (m) => core.warning(m) })
+  store.warmUp?.()
   auth = await createAppAuth(app) // masks every token it mints
   const step = `${(process.env.GITHUB_ACTION || 'step').slice(0, 40)}-${randomUUID().slice(0, 8)}`
   return {

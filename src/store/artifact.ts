@@ -106,6 +106,11 @@ export class ArtifactStore implements StateStore {
     })
   }
 
+  warmUp(): void {
+    this.#client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient())
+    this.#client.catch(() => {}) // a load failure is reported by the first real use
+  }
+
   #artifacts(): Promise<ArtifactClient> {
     requireRuntime(this.description)
     this.#client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient())

@@ -113,6 +113,11 @@ export class CacheStore implements StateStore {
     })
   }
 
+  warmUp(): void {
+    this.#module ??= import('@actions/cache')
+    this.#module.catch(() => {}) // a load failure is reported by the first real use
+  }
+
   #cache(): Promise<CacheModule> {
     requireRuntime(this.description)
     this.#module ??= import('@actions/cache')

@@ -36,4 +36,6 @@ export interface StateStore {
   listAllFragments(): Promise<FragmentRef[]>
   readFragment(ref: FragmentRef): Promise<Fragment>
   deleteFragments(refs: FragmentRef[]): Promise<void>
+  /** Starts loading the store's client library, so it loads while the token is being minted. */
+  warmUp?(): void
 }
