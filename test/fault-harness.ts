@@ -10,7 +10,7 @@ export const REPO = 'octo-org/repo-a'
 /** Milliseconds per unit of retry wait in the action (production: 1000). */
 export const RETRY_BASE_MS = 10
 /** The action's per-attempt deadline in these tests (production: 60 s). */
-export const REQUEST_TIMEOUT_MS = 3000
+export const REQUEST_TIMEOUT_MS = 5000
 
 export interface AppStepOptions {
   sha: string

@@ -172,8 +172,13 @@ function describeCell(c: Cell): string {
   const how =
     c.outcome === 'failed' ? `failed: "${(r.errors[0] ?? '').slice(0, 70)}…"`
       : c.outcome === 'unsynced' ? `unsynced + warning → reconcile synced`
-        : c.adopted ? 'adopted by external_id, synced' : 'retried, synced'
-  return `${how} (${c.attempts}× call, ${seconds(r.durationMs)})`
+        : c.call.setup ? 'retried, then adopted by external_id, synced'
+          : c.adopted ? (c.attempts === 1 ? 'adopted by external_id, synced' : 'listed (not there), created again, synced')
+            : 'retried, synced'
+  const names = new Map<string, number>()
+  for (const run of c.runs ?? []) names.set(run.name, (names.get(run.name) ?? 0) + 1)
+  const dup = [...names].filter(([, n]) => n > 1).map(([name, n]) => `${n} runs "${name}"`)
+  return `${how}${dup.length ? ` — **DUPLICATE after reconcile: ${dup.join(', ')}**` : ''} (${c.attempts}× call, ${seconds(r.durationMs)})`
 }
 
 function printTable(): void {
@@ -190,8 +195,12 @@ function printTable(): void {
   )
 }
 
-describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
-  test.each(FAULTS.map((f) => [f.name, f] as const))('× %s', (_fault, fault) => {
+for (const call of CALLS) describe(call.name, () => {
+  for (const fault of FAULTS) test(`× ${fault.name}`, () => check(call, fault))
+})
+
+function check(call: Call, fault: FaultCase): void {
+  {
     const c = cells.find((x) => x.call === call && x.fault === fault)!
     if (c.na) {
       expect(c.step).toBeUndefined() // not run, not faked
@@ -229,8 +238,8 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
     // The state agrees with GitHub.
     expect.soft(c.state!.check_runs[BUILD]).toMatchObject({ state: 'built', conclusion: 'success', state_synced: true, check_run_id: mine.at(-1)?.id })
     expect(c.violations).toEqual([])
-  })
-})
+  }
+}
 
 test('the matrix (printed)', () => {
   printTable()

@@ -128,7 +128,11 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     const reply = replies[k]!
     if (reply.ok) done(i, reply)
     else if (adopted) failed(i, `updating adopted check run ${adopted.id} failed: ${reply.error}`, adopted)
-    else if (writes[i]!.op === 'create' && reply.maybeWritten) maybeCreated.push(i)
+    else if (writes[i]!.op === 'create' && !reply.ok && reply.inFlight) {
+      // Abandoned, not answered: GitHub may still write it after any listing we make now, so
+      // creating again could duplicate it. Recorded unsynced: reconcile adopts it later.
+      failed(i, `the create got no reply in time and may still reach GitHub (reconcile adopts it by external_id): ${reply.error}`)
+    } else if (writes[i]!.op === 'create' && reply.maybeWritten) maybeCreated.push(i)
     else failed(i, `${writes[i]!.op} failed: ${reply.error}`)
   })
   if (maybeCreated.length === 0) return results as AppliedBuild[]

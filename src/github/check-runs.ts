@@ -27,7 +27,8 @@ export type CheckRunItem =
 
 export type CheckRunResult =
   | { ok: true; check_run_id: number; node_id: string; url: string; warning?: string }
-  | { ok: false; maybeWritten: boolean; error: string }
+  /** inFlight: no reply within the deadline; GitHub may still be working on it (and write it later). */
+  | { ok: false; maybeWritten: boolean; inFlight?: boolean; error: string }
 
 /** brep measured 502s from GitHub for 40–60 mutations per request and missing runs above 60. */
 export const MAX_MUTATIONS_PER_REQUEST = 34
@@ -232,7 +233,8 @@ async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: num
     if (!partial) {
       const message = describe(error)
       const maybeWritten = mayHaveReachedGitHub(error)
-      return mutations.map(() => ({ ok: false, maybeWritten, error: message }))
+      const inFlight = timedOut(error)
+      return mutations.map(() => ({ ok: false, maybeWritten, ...(inFlight ? { inFlight } : {}), error: message }))
     }
     data = partial.data
     errors = partial.errors
@@ -258,6 +260,12 @@ function graphqlErrors(
     return { data: e.data, errors: e.errors ?? [] }
   }
   return undefined
+}
+
+/** Our per-attempt deadline passed: the request was abandoned, not answered. */
+function timedOut(error: unknown): boolean {
+  const e = error as { name?: unknown; cause?: { name?: unknown } } | undefined
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError'
 }
 
 /** 4xx: GitHub refused the request. 5xx, a network error or no reply: it may have been written. */
