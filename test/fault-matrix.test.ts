@@ -48,31 +48,29 @@ interface FaultCase {
   fault: Omit<Fault, 'match'>
   /** Why the cell is meaningless for a call, if it is. */
   notApplicable?: (call: Call) => string | undefined
-  /** Extra time the step may take because of the fault. */
-  extraMs: number
 }
 
 const FAULTS: FaultCase[] = [
-  { name: '500 ×1', fault: { kind: 'status', status: 500, times: 1 }, extraMs: 0 },
-  { name: '500 ×10', fault: { kind: 'status', status: 500, times: 10 }, extraMs: 0 },
-  { name: 'reset', fault: { kind: 'reset' }, extraMs: 0 },
-  { name: 'reply dropped after write', fault: { kind: 'drop-after-write' }, extraMs: 0 },
-  { name: '429 retry-after 2', fault: { kind: 'rate-limit-429', retryAfterSeconds: 2 }, extraMs: 2 * 2 * RETRY_BASE_MS },
-  { name: '403 secondary', fault: { kind: 'secondary-rate-limit', retryAfterSeconds: 60 }, extraMs: 2 * 60 * RETRY_BASE_MS },
+  { name: '500 ×1', fault: { kind: 'status', status: 500, times: 1 } },
+  { name: '500 ×10', fault: { kind: 'status', status: 500, times: 10 } },
+  { name: 'reset', fault: { kind: 'reset' } },
+  { name: 'reply dropped after write', fault: { kind: 'drop-after-write' } },
+  { name: '429 retry-after 2', fault: { kind: 'rate-limit-429', retryAfterSeconds: 2 } },
+  { name: '403 secondary', fault: { kind: 'secondary-rate-limit', retryAfterSeconds: 60 } },
   {
-    name: '401 clock skew', fault: { kind: 'clock-skew' }, extraMs: 0,
+    name: '401 clock skew', fault: { kind: 'clock-skew' },
     notApplicable: (c) => (c.jwt ? undefined : 'installation tokens carry no time claims: only app-JWT calls can meet clock skew'),
   },
-  { name: '30 s hang', fault: { kind: 'delay', delayMs: HANG_MS }, extraMs: REQUEST_TIMEOUT_MS },
+  { name: '30 s hang', fault: { kind: 'delay', delayMs: HANG_MS } },
 ]
 
 /**
- * The step's bound: node's start and a few local requests take well under a second alone, but
- * up to 12 steps share 2 cores here; plus what the fault itself costs (the retry waits are
- * scaled down by GITHUB_APP_CI_RETRY_BASE_MS, the deadline by GITHUB_APP_CI_REQUEST_TIMEOUT_MS).
- * It stays below the 30 s hang: a step that waited a hang out would break it.
+ * The step's bound. A hang cell's step must end before the hung request is answered (it arrives
+ * during the step and is held HANG_MS): a step that waited the hang out breaks it. Other cells
+ * only prove that the step ends at all; their speed is bench/'s subject, not a test's (up to 12
+ * steps share 2 cores here, so wall times say little).
  */
-const boundMs = (f: FaultCase) => 20_000 + f.extraMs
+const boundMs = (f: FaultCase) => (f.name === '30 s hang' ? HANG_MS : 60_000)
 
 type Outcome = 'synced' | 'unsynced' | 'failed'
 
@@ -81,6 +79,9 @@ function documented(call: Call, f: FaultCase): Outcome {
   // Four attempts (the client's 3 retries), each failing: a JWT call cannot be recorded and
   // re-sent later, so the step fails; a check-run call is recorded unsynced with a warning.
   if (f.name === '500 ×10') return call.jwt ? 'failed' : 'unsynced'
+  // A create abandoned at the deadline may still land after any listing: creating again could
+  // duplicate it, so it is recorded unsynced and reconcile adopts it.
+  if (f.name === '30 s hang' && call.name === 'check-run create') return 'unsynced'
   return 'synced'
 }
 
@@ -219,7 +220,13 @@ function check(call: Call, fault: FaultCase): void {
     if (c.outcome === 'failed') {
       expect.soft(r.errors.join('\n'), log).toMatch(/^Could not (find the app's installation|mint a token for installation \d+): HTTP 500, .*also after retrying/)
     } else if (c.outcome === 'unsynced') {
-      expect.soft(r.warnings.join('\n'), log).toMatch(call.name === 'repository id' ? /repository's (node )?id: .*Internal Server Error/ : /build "b": .*HTTP 500/)
+      const expected =
+        call.name === 'repository id'
+          ? /repository's (node )?id: .*Internal Server Error/
+          : fault.name === '30 s hang'
+            ? /build "b": the create got no reply in time and may still reach GitHub/
+            : /build "b": .*HTTP 500/
+      expect.soft(r.warnings.join('\n'), log).toMatch(expected)
     } else {
       expect.soft(r.errors, log).toEqual([])
     }
