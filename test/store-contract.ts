@@ -11,9 +11,9 @@ import { describe, expect, it } from 'vitest'
 import type { SuiteKey } from '../src/checks/types.ts'
 import { createGitHubClient } from '../src/github/client.ts'
 import { StoreError } from '../src/store/errors.ts'
-import { suiteHash } from '../src/store/naming.ts'
+import { buildTag, parseFragmentName, suiteHash } from '../src/store/naming.ts'
 import type { RestTarget } from '../src/store/rest.ts'
-import type { StateStore, WriterId } from '../src/store/store.ts'
+import type { FragmentRef, StateStore, WriterId } from '../src/store/store.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type GitHubEmulator } from './emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator, type RuntimeEnvOptions } from './emulator/runtime/index.ts'
@@ -84,6 +84,41 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       expect(second).toBeInstanceOf(StoreError)
       expect((second as StoreError).code).toBe('duplicate')
       expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['first'])
+    })
+
+    it('a filtered read downloads the untagged fragments and those tagged with its builds, and lists them all', async () => {
+      const store = makeStore()
+      const key = newSuite()
+      const odd = 'tests / py3.12: "slow" ✓'
+      const untagged = await store.writeFragment(key, 'matrix', writer())
+      const a = await store.writeFragment(key, 'a building', writer({ job: 'a' }), { build: 'a', state: 'building', generation: 1 })
+      const b = await store.writeFragment(key, 'b built', writer({ job: 'b' }), { build: 'b', state: 'built', generation: 2 })
+      const o = await store.writeFragment(key, 'odd queued', writer({ job: 'odd' }), { build: odd, state: 'queued', generation: 1 })
+      expect(untagged.tag).toBeUndefined()
+      expect(b).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
+      expect(parseFragmentName(o.name ?? o.id)).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag(odd), state: 'queued', generation: 1 })
+
+      const read = async (builds?: string[]) => {
+        let listed: FragmentRef[] | undefined
+        const texts = (await store.readFragments(key, { ...(builds ? { builds } : {}), listed: (refs) => { listed = refs } })).map((f) => f.text).sort()
+        return { texts, listed: listed! }
+      }
+      const onlyA = await read(['a'])
+      expect(onlyA.texts).toEqual(['a building', 'matrix'])
+      // Every fragment of the suite is listed, downloaded or not, with what its name says.
+      expect(onlyA.listed.map((r) => r.id).sort()).toEqual([untagged.id, a.id, b.id, o.id].sort())
+      const listedB = onlyA.listed.find((r) => r.id === b.id)!
+      expect(listedB).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
+      expect(onlyA.listed.find((r) => r.id === untagged.id)!.tag).toBeUndefined()
+      expect((await read([])).texts).toEqual(['matrix'])
+      expect((await read([odd, 'b', 'not-reported'])).texts).toEqual(['b built', 'matrix', 'odd queued'])
+      expect((await read()).texts).toEqual(['a building', 'b built', 'matrix', 'odd queued'])
+      expect((await store.readFragments(key)).map((f) => f.text).sort()).toEqual(['a building', 'b built', 'matrix', 'odd queued'])
+      // Another suite's build of the same id is never read.
+      await store.writeFragment(newSuite(), 'elsewhere', writer({ job: 'a' }), { build: 'a', state: 'built', generation: 1 })
+      expect((await read(['a'])).texts).toEqual(['a building', 'matrix'])
+      const all = (await store.listAllFragments()).find((r) => r.id === a.id)
+      expect(all).toMatchObject({ tag: buildTag('a'), state: 'building', generation: 1 })
     })
 
     it('lists, reads and deletes fragments of every suite', async () => {

@@ -21,12 +21,21 @@ export interface ConclusionPlanOptions {
   mayOpen: boolean
   aggregate: boolean
   now: string
+  /**
+   * The caller knows a build is unfinished that `data` does not show (a filtered read saw it in
+   * the fragments' names): the suite is not complete, whatever the partial data says.
+   */
+  incomplete?: boolean
 }
 
 /** What to do with the CONCLUSION run, given the suite as it will be after this step's writes. */
 export function planConclusionRun(session: Session, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
   const { inputs, ctx } = session
-  const result = suiteConclusion(data, { warningAs: inputs.warningAs, final: options.final })
+  let result = suiteConclusion(data, { warningAs: inputs.warningAs, final: options.final })
+  if (options.incomplete && !options.final && result.complete) {
+    const { conclusion: _unknown, ...rest } = result
+    result = { ...rest, complete: false }
+  }
   if (!inputs.conclusionCheck) return { result }
   const recorded = data.conclusion_run
   const step = conclusionStep(recorded, result)

@@ -26,7 +26,7 @@ import { readRunContext, type RunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
 import { listCheckRuns, repositoryNodeIdFromEvent, type ListedCheckRun } from '../github/check-runs.ts'
 import { createGitHubClient, githubMessage, type GitHubClient } from '../github/client.ts'
-import { openStore, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
+import { openStore, type FragmentFilter, type FragmentRef, type FragmentTag, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
 
 type GetInput = (name: string) => string
 const defaultGetInput: GetInput = (name) => core.getInput(name)
@@ -205,24 +205,83 @@ export interface SuiteRead {
   readError?: string
   /** Build records taken from GitHub's check runs because the state was lost or unreadable. */
   rebuilt: string[]
+  /**
+   * Set by a read filtered to `builds` that succeeded: every fragment of the suite the store
+   * listed, downloaded or not. `data` then holds only the untagged fragments and those builds'.
+   */
+  listed?: FragmentRef[]
+  /** Ids of the fragments downloaded (merged or set aside). */
+  readIds: string[]
+  /** Whether GitHub's check runs were already listed to rebuild records. */
+  checkedGitHub: boolean
 }
 
 export interface ReadSuiteOptions {
   /** Builds that should have a record (e.g. building/built reports): a missing one means the state was lost. */
   expect?: string[]
+  /**
+   * Download only the fragments these builds' steps wrote, and the untagged ones (several builds,
+   * or suite-wide records); the names of the others come back in `listed`. readRestOfSuite
+   * completes such a read.
+   */
+  builds?: string[]
 }
 
 /**
- * Reads every fragment of the suite and joins them. A corrupt or newer-version fragment is set
- * aside with a warning (or fails the step with fail-on-corrupt-state); a store that cannot be
- * read is a warning. In either case, or when an expected build has no record, the records are
- * rebuilt from the app's check runs on the commit (one listing, by external_id).
+ * Reads every fragment of the suite (or those `builds` need) and joins them. A corrupt or
+ * newer-version fragment is set aside with a warning (or fails the step with
+ * fail-on-corrupt-state); a store that cannot be read is a warning. In either case, or when an
+ * expected build has no record, the records are rebuilt from the app's check runs on the commit
+ * (one listing, by external_id).
  */
 export async function readSuite(session: Session, key: SuiteKey = session.key, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
-  const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [] }
+  const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [], readIds: [], checkedGitHub: false }
+  let listed: FragmentRef[] | undefined
+  const filter = options.builds && { builds: options.builds, listed: (refs: FragmentRef[]) => { listed = refs } }
+  const documents = await readDocuments(session, key, result, filter)
+  if (filter && result.readError === undefined) result.listed = listed
+  result.data = mergeAll(key, documents)
+  const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
+  if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
+    await rebuildFromGitHub(session, key, result, options.expect ?? [])
+  }
+  return result
+}
+
+/**
+ * Continues a filtered read: lists the suite's fragments again (one listing) and joins those the
+ * first read did not download — all of them, or with `builds` only the untagged ones and those
+ * builds' (then `listed` is the new listing). A new problem (unreadable store, unusable fragment)
+ * is handled as readSuite handles it; GitHub's check runs are listed at most once per step.
+ */
+export async function readRestOfSuite(session: Session, key: SuiteKey, first: SuiteRead, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
+  const result: SuiteRead = { ...first, setAside: [...first.setAside], rebuilt: [...first.rebuilt], readIds: [...first.readIds] }
+  delete result.listed
+  delete result.readError
+  let listed: FragmentRef[] | undefined
+  const filter = options.builds && { builds: options.builds, listed: (refs: FragmentRef[]) => { listed = refs } }
+  const documents = await readDocuments(session, key, result, filter, new Set(first.readIds))
+  if (filter && result.readError === undefined) result.listed = listed
+  result.data = mergeAll(key, [first.data, ...documents])
+  const problems = result.readError !== undefined || result.setAside.length > first.setAside.length
+  if (problems && !first.checkedGitHub) await rebuildFromGitHub(session, key, result, options.expect ?? [])
+  return result
+}
+
+/** Downloads and parses fragments (skipping the ids in `skip`), setting unusable ones aside. */
+async function readDocuments(
+  session: Session,
+  key: SuiteKey,
+  result: SuiteRead,
+  filter?: FragmentFilter,
+  skip?: Set<string>,
+): Promise<ServiceData[]> {
   const documents: ServiceData[] = []
+  const asideBefore = result.setAside.length
   try {
-    for (const fragment of await session.store.readFragments(key)) {
+    for (const fragment of await session.store.readFragments(key, filter)) {
+      if (skip?.has(fragment.id)) continue
+      result.readIds.push(fragment.id)
       const id = fragment.name ?? fragment.id
       try {
         const data = parseServiceData(fragment.text)
@@ -240,20 +299,14 @@ export async function readSuite(session: Session, key: SuiteKey = session.key, o
         'the builds this step reports are looked up by their check runs.',
     )
   }
-  for (const { id, reason } of result.setAside) {
+  for (const { id, reason } of result.setAside.slice(asideBefore)) {
     const message = `State fragment ${id} is unusable and was set aside (left in the store, not merged): ${reason}.`
     if (session.inputs.failOnCorruptState) {
       throw new UserError(`${message} fail-on-corrupt-state is true, so the step stops here; delete the fragment or set it to false to rebuild from GitHub.`)
     }
     core.warning(`${message} Its builds are rebuilt from GitHub's check runs.`)
   }
-  result.data = mergeAll(key, documents)
-
-  const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
-  if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
-    await rebuildFromGitHub(session, key, result, options.expect ?? [])
-  }
-  return result
+  return documents
 }
 
 /** GitHub's status as a build state. */
@@ -268,6 +321,7 @@ function stateOf(run: ListedCheckRun): CheckRunRecord['state'] {
  * as updated_at, so any record a fragment holds for the same (generation, state) wins.
  */
 async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteRead, reported: string[]): Promise<void> {
+  result.checkedGitHub = true
   let runs: ListedCheckRun[]
   try {
     runs = await listCheckRuns(session.github, {
@@ -329,6 +383,18 @@ async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteR
   }
 }
 
+/**
+ * A fragment of exactly one build, and nothing every step must see (the CONCLUSION run, the
+ * aggregate switch), is named after that build: other builds' steps skip it. The repository's
+ * node id may ride along: a step that misses it looks it up again.
+ */
+export function tagOf(fragment: ServiceData): FragmentTag | undefined {
+  const builds = Object.keys(fragment.check_runs)
+  if (builds.length !== 1 || fragment.conclusion_run !== undefined || fragment.aggregate !== undefined) return undefined
+  const record = fragment.check_runs[builds[0]!]!
+  return { build: builds[0]!, state: record.state, generation: record.generation }
+}
+
 export interface WriteResult {
   saved: boolean
   /** Why it was not saved (already warned). */
@@ -338,15 +404,17 @@ export interface WriteResult {
 /**
  * Writes this step's fragment (only what it touched; the join does the rest). One retry under a
  * new name, since a failed upload may have left its name taken. A failure warns; the caller
- * fails the step only with fail-on-unsynced.
+ * fails the step only with fail-on-unsynced. A second fragment of the same step gives a `stepSuffix`.
  */
-export async function writeSuite(session: Session, key: SuiteKey, fragment: ServiceData): Promise<WriteResult> {
+export async function writeSuite(session: Session, key: SuiteKey, fragment: ServiceData, stepSuffix = ''): Promise<WriteResult> {
   const text = serializeServiceData(fragment)
+  const tag = tagOf(fragment)
+  const step = session.writer.step + stepSuffix
   let lastError = ''
   for (let attempt = 0; attempt < 2; attempt++) {
-    const writer = attempt === 0 ? session.writer : { ...session.writer, step: `${session.writer.step}-r${attempt}` }
+    const writer = { ...session.writer, step: attempt === 0 ? step : `${step}-r${attempt}` }
     try {
-      await session.store.writeFragment(key, text, writer)
+      await session.store.writeFragment(key, text, writer, tag)
       return { saved: true }
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error)

@@ -8,14 +8,16 @@ import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { buildGetsCheckRun, decideAggregate } from '../checks/aggregate.ts'
 import { renderName } from '../checks/inputs.ts'
-import { planTransition, type WriteOperation } from '../checks/rules.ts'
+import { planTransition, type Plan, type WriteOperation } from '../checks/rules.ts'
 import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { BuildState, CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
-import { planConclusionRun } from './conclusion-run.ts'
-import { openSession, readCommonInputs, readSuite, writeSuite, type Session } from './session.ts'
+import { planConclusionRun, type ConclusionPlan } from './conclusion-run.ts'
+import { buildTag } from '../store/naming.ts'
+import type { FragmentRef } from '../store/index.ts'
+import { openSession, readCommonInputs, readRestOfSuite, readSuite, writeSuite, type Session, type SuiteRead } from './session.ts'
 import { sendWrites } from './suite-writes.ts'
 import { readTransitionInputs, type TransitionInputs } from './transition-inputs.ts'
 
@@ -42,25 +44,30 @@ export async function run(): Promise<void> {
   await report(session, inputs)
 }
 
-async function report(session: Session, inputs: TransitionInputs): Promise<void> {
-  const { ctx, key, inputs: common } = session
-  const now = new Date().toISOString()
-  const read = await readSuite(session, key, { expect: inputs.state === 'queued' ? [] : inputs.builds })
-  const data = read.data
+interface Prepared {
+  data: ServiceData
+  plan: Plan
+  aggregate: boolean
+  /** Aggregate mode would apply, but conclusion-check is false. */
+  aggregateRefused?: string
+  switched?: { since: string; reason: string }
+  buildCount: number
+  writes: WriteOperation[]
+  local: CheckRunRecord[]
+  localBuilds: string[]
+  skipped: Map<string, string>
+  /** The suite as it will be once this step's writes land: what the CONCLUSION run shows. */
+  after: ServiceData
+}
 
-  const transition: Transition = {
-    state: inputs.state,
-    generation: ctx.runAttempt,
-    at: now,
-    details_url: inputs.detailsUrl,
-    reporter: { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'job', job_url: ctx.runUrl },
-    ...(inputs.conclusion ? { conclusion: inputs.conclusion } : {}),
-  }
+/** Plans the step from what was read (no I/O, no log: a filtered read may be replaced by a full one). */
+function prepare(session: Session, inputs: TransitionInputs, read: SuiteRead, transition: Transition, now: string): Prepared {
+  const { inputs: common } = session
+  const data = read.data
   const plan = planTransition(data, inputs.builds, transition, (build) => renderName(common.nameTemplate, common.suite, build))
-  for (const w of plan.warnings) core.warning(w)
 
   // Aggregate mode: past aggregate-above builds only the CONCLUSION run reports the suite.
-  const buildCount = new Set([...Object.keys(data.check_runs), ...inputs.builds]).size
+  const buildCount = countBuilds(data, inputs.builds, read.listed)
   const decision = decideAggregate({
     buildCount,
     aggregateAbove: common.aggregateAbove,
@@ -68,11 +75,7 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
     alreadyAggregate: data.aggregate !== undefined,
   })
   const aggregate = decision.aggregate && common.conclusionCheck
-  if (decision.aggregate && !common.conclusionCheck) {
-    core.warning(`Aggregate mode would apply (${decision.reason}), but conclusion-check is false: every build keeps its own check run.`)
-  }
   const switched = aggregate && data.aggregate === undefined ? { since: now, reason: decision.reason ?? 'aggregate mode' } : undefined
-  if (switched) core.notice(`Aggregate mode: ${switched.reason}. Only the "${common.conclusionName}" check run reports this suite.`)
 
   const writes: WriteOperation[] = []
   const local: CheckRunRecord[] = []
@@ -86,13 +89,93 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
     } else writes.push(op)
   }
 
-  // The suite as it will be once this step's writes land: what the CONCLUSION run shows.
-  const planned: ServiceData = { ...emptyServiceData(key), check_runs: {} }
+  const planned: ServiceData = { ...emptyServiceData(session.key), check_runs: {} }
   for (const op of writes) setOwn(planned.check_runs, op.build, op.record)
   local.forEach((r, i) => setOwn(planned.check_runs, localBuilds[i]!, r))
   if (switched) planned.aggregate = switched
   const after = mergeServiceData(data, planned)
-  const conclusion = planConclusionRun(session, after, { final: false, mayOpen: inputs.state === 'queued', aggregate, now })
+  return {
+    data, plan, aggregate, switched, buildCount, writes, local, localBuilds, skipped, after,
+    ...(decision.aggregate && !common.conclusionCheck ? { aggregateRefused: decision.reason ?? 'aggregate mode' } : {}),
+  }
+}
+
+/** The suite's build count: with a filtered read, builds known only by their fragments' names count too. */
+function countBuilds(data: ServiceData, builds: string[], listed: FragmentRef[] | undefined): number {
+  const ids = new Set([...Object.keys(data.check_runs), ...builds])
+  if (!listed) return ids.size
+  const tags = new Set([...ids].map(buildTag))
+  for (const ref of listed) if (ref.tag) tags.add(ref.tag)
+  return tags.size
+}
+
+/**
+ * Each build's best state in its newest generation, from the records read and the fragments'
+ * names (a build known only by a tagged name counts too).
+ */
+function newestStates(data: ServiceData, listed: FragmentRef[]): BuildState[] {
+  const rank: Record<BuildState, number> = { queued: 0, building: 1, built: 2 }
+  const newest = new Map<string, { generation: number; state: BuildState }>()
+  const see = (tag: string, state: BuildState, generation: number) => {
+    const had = newest.get(tag)
+    if (!had || generation > had.generation) newest.set(tag, { generation, state })
+    else if (generation === had.generation && rank[state] > rank[had.state]) had.state = state
+  }
+  for (const [build, record] of Object.entries(data.check_runs)) see(buildTag(build), record.state, record.generation)
+  for (const ref of listed) if (ref.tag && ref.state && ref.generation !== undefined) see(ref.tag, ref.state, ref.generation)
+  return [...newest.values()].map((b) => b.state)
+}
+
+/** From the names (and the records read): whether every build may have ended in its newest generation. */
+export function mayBeComplete(data: ServiceData, listed: FragmentRef[]): boolean {
+  const states = newestStates(data, listed)
+  return states.length > 0 && states.every((s) => s === 'built')
+}
+
+/** Whether every unfinished build is under way (building): its job may be ending alongside this one. */
+function othersUnderWay(data: ServiceData, listed: FragmentRef[]): boolean {
+  return newestStates(data, listed).every((s) => s !== 'queued')
+}
+
+async function report(session: Session, inputs: TransitionInputs): Promise<void> {
+  const { ctx, key, inputs: common } = session
+  const now = new Date().toISOString()
+  const expect = inputs.state === 'queued' ? [] : inputs.builds
+  const transition: Transition = {
+    state: inputs.state,
+    generation: ctx.runAttempt,
+    at: now,
+    details_url: inputs.detailsUrl,
+    reporter: { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'job', job_url: ctx.runUrl },
+    ...(inputs.conclusion ? { conclusion: inputs.conclusion } : {}),
+  }
+  const conclusionOptions = (p: Prepared) => ({ final: false, mayOpen: inputs.state === 'queued', aggregate: p.aggregate, now })
+
+  // building and built download only their own builds' fragments and the untagged ones (the
+  // queued matrix, compacted state, CONCLUSION and aggregate records). Only a step that may
+  // complete the suite, or must write the CONCLUSION run (its summary counts every build),
+  // reads the rest: so a matrix's jobs do not each download every other job's fragment.
+  let read = await readSuite(session, key, { expect, ...(inputs.state === 'queued' ? {} : { builds: inputs.builds }) })
+  const firstListed = read.listed
+  let p = prepare(session, inputs, read, transition, now)
+  let conclusion: ConclusionPlan
+  if (read.listed) {
+    const complete = mayBeComplete(p.after, read.listed)
+    conclusion = planConclusionRun(session, p.after, { ...conclusionOptions(p), incomplete: !complete })
+    if (complete || conclusion.op) {
+      read = await readRestOfSuite(session, key, read, { expect })
+      p = prepare(session, inputs, read, transition, now)
+      conclusion = planConclusionRun(session, p.after, conclusionOptions(p))
+    }
+  } else {
+    conclusion = planConclusionRun(session, p.after, conclusionOptions(p))
+  }
+  const { data, plan, aggregate, switched, buildCount, writes, local, localBuilds, skipped, after } = p
+  for (const w of plan.warnings) core.warning(w)
+  if (p.aggregateRefused) {
+    core.warning(`Aggregate mode would apply (${p.aggregateRefused}), but conclusion-check is false: every build keeps its own check run.`)
+  }
+  if (switched) core.notice(`Aggregate mode: ${switched.reason}. Only the "${common.conclusionName}" check run reports this suite.`)
 
   const sent = await sendWrites(session, data, writes, inputs, conclusion, now)
 
@@ -121,6 +204,14 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
     ? await writeSuite(session, key, fragment)
     : { saved: true }
 
+  // The last jobs of a matrix, ending at once, each list before the others' fragments are written,
+  // so none sees the suite complete. The later writer sees the earlier one's: a built step that
+  // left the suite open while every unfinished build was under way lists once more after writing.
+  let late: Awaited<ReturnType<typeof completeLate>> | undefined
+  if (inputs.state === 'built' && firstListed && saved.saved && !sent.conclusion && common.conclusionCheck && othersUnderWay(after, firstListed)) {
+    late = await completeLate(session, read, mergeServiceData(after, fragment), aggregate, now)
+  }
+
   // Outputs and the step summary.
   const runUrl = (id: number | undefined) => (id === undefined ? null : `${ctx.serverUrl}/${ctx.repository}/runs/${id}`)
   const checkRuns: Record<string, { id: number | null; url: string | null; state: BuildState | null; synced: boolean }> = {}
@@ -132,24 +223,50 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
       synced: o.record?.state_synced ?? true,
     })
   }
+  const conclusionRecord = sent.conclusion?.record ?? late?.record
   const unsynced =
     outcomes.filter((o) => o.record && !o.record.state_synced && !o.skipped).length +
-    (sent.conclusion && !sent.conclusion.record.state_synced ? 1 : 0)
+    (conclusionRecord && !conclusionRecord.state_synced ? 1 : 0)
   core.setOutput('check-runs', JSON.stringify(checkRuns))
   core.setOutput('unsynced', String(unsynced))
-  await writeStepSummary(session, inputs.state, outcomes, aggregate, runUrl(sent.conclusion?.record.check_run_id ?? after.conclusion_run?.check_run_id))
+  await writeStepSummary(session, inputs.state, outcomes, aggregate, runUrl(conclusionRecord?.check_run_id ?? after.conclusion_run?.check_run_id))
   core.info(
     `${inputs.state}: ${inputs.builds.length} build(s), ${sent.builds.length} check run write(s)` +
-      `${sent.conclusion ? `, CONCLUSION ${sent.conclusion.record.state}` : ''}, ${skipped.size} skipped, ${unsynced} unsynced; ` +
+      `${conclusionRecord ? `, CONCLUSION ${conclusionRecord.state}` : ''}, ${skipped.size} skipped, ${unsynced} unsynced; ` +
       `${session.requestCount()} request(s) with the installation token.`,
   )
 
   const problems: string[] = []
   if (unsynced > 0) problems.push(`${unsynced} transition(s) may not have reached GitHub (reconcile re-sends them)`)
-  if (!saved.saved) problems.push('the state could not be saved')
+  if (!saved.saved || late?.saved === false) problems.push('the state could not be saved')
   if (problems.length > 0 && common.failOnUnsynced) {
     throw new UserError(`${problems.join('; ')}. fail-on-unsynced is true, so the step fails.`)
   }
+}
+
+/**
+ * After this step's fragment is written: list again (downloading only new untagged fragments);
+ * if every build has now ended, read the rest and complete the CONCLUSION run (one more GraphQL
+ * request), recording it in a second fragment. `mine` is the suite as this step left it.
+ */
+async function completeLate(session: Session, first: SuiteRead, mine: ServiceData, aggregate: boolean, now: string) {
+  const { key } = session
+  const again = await readRestOfSuite(session, key, first, { builds: [] })
+  if (!again.listed || !mayBeComplete(mergeServiceData(mine, again.data), again.listed)) return undefined
+  const full = await readRestOfSuite(session, key, again)
+  const data = mergeServiceData(mine, full.data)
+  const plan = planConclusionRun(session, data, { final: false, mayOpen: false, aggregate, now })
+  // Only an update of the open run: the other last job may be doing the same, and two updates
+  // say the same thing, where two creates would leave a duplicate (conclude creates it then).
+  if (plan.op?.op !== 'update') return undefined
+  const sent = await sendWrites(session, data, [], {}, plan, now)
+  if (!sent.conclusion) return undefined
+  const fragment: ServiceData = emptyServiceData(key)
+  fragment.conclusion_run = sent.conclusion.record
+  if (sent.lookedUpRepositoryNodeId) fragment.repository_node_id = sent.lookedUpRepositoryNodeId
+  const saved = await writeSuite(session, key, fragment, '-c')
+  core.info(`The suite's last builds ended at once: ${session.inputs.conclusionName} ${sent.conclusion.record.state} after this step's own write.`)
+  return { record: sent.conclusion.record, saved: saved.saved }
 }
 
 async function writeStepSummary(

@@ -9,11 +9,11 @@ import path from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
+import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix, wanted } from './naming.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
-import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
 import { unzipText } from './unzip.ts'
-import { mapLimit } from './parallel.ts'
+import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 
 export interface ArtifactStoreOptions {
   /** Retention of fragment artifacts (state-retention-days); the repository's maximum caps it. */
@@ -39,8 +39,8 @@ export class ArtifactStore implements StateStore {
     this.#options = options
   }
 
-  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
-    const name = fragmentName(key, writer)
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
+    const name = fragmentName(key, writer, tag)
     const dir = await tempDir()
     try {
       await fs.writeFile(path.join(dir, FILE), text)
@@ -49,7 +49,7 @@ export class ArtifactStore implements StateStore {
         retentionDays: this.#options.retentionDays,
       })
       if (id === undefined) throw new Error('the artifact service returned no artifact id')
-      return { id: String(id), name, suite_hash: suiteHashOf(name)!, created_at: new Date().toISOString() }
+      return { id: String(id), name, ...nameFields(name), created_at: new Date().toISOString() }
     } catch (e) {
       if (/\(409\)/.test(describeCause(e))) {
         throw new StoreError(this.description, 'duplicate', `an artifact named ${name} already exists in this run.`, { cause: e })
@@ -60,10 +60,12 @@ export class ArtifactStore implements StateStore {
     }
   }
 
-  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+  async readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
     const prefix = suitePrefix(key)
     const mine = (await this.#listRun()).filter((a) => a.name.startsWith(prefix))
-    return mapLimit(mine, (a) => this.#downloadFromRun(a))
+    filter?.listed?.(mine.map(toRef))
+    const tags = filterTags(filter?.builds)
+    return mapLimit(mine.filter((a) => wanted(nameFields(a.name), tags)), (a) => this.#downloadFromRun(a), READS_AT_ONCE)
   }
 
   async listAllFragments(): Promise<FragmentRef[]> {
@@ -166,7 +168,7 @@ export class ArtifactStore implements StateStore {
 
 function toRef(a: Listed): FragmentRef {
   const created = a.createdAt === undefined ? undefined : new Date(a.createdAt).toISOString()
-  return { id: String(a.id), name: a.name, suite_hash: suiteHashOf(a.name) ?? '', ...(created ? { created_at: created } : {}) }
+  return { id: String(a.id), name: a.name, ...nameFields(a.name), ...(created ? { created_at: created } : {}) }
 }
 
 async function tempDir(): Promise<string> {

@@ -16,11 +16,11 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
-import { mapLimit } from './parallel.ts'
+import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix, wanted } from './naming.ts'
+import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
-import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
 
 export interface CacheStoreOptions {
   /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
@@ -57,8 +57,8 @@ export class CacheStore implements StateStore {
     this.#options = options
   }
 
-  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
-    const cacheKey = fragmentName(key, writer)
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
+    const cacheKey = fragmentName(key, writer, tag)
     this.#checkWritable()
     const file = path.resolve(relPath(cacheKey))
     let id: number
@@ -73,10 +73,10 @@ export class CacheStore implements StateStore {
       await this.#tidy(file)
     }
     if (id === -1) throw await this.#whySaveFailed(cacheKey)
-    return { id: cacheKey, name: cacheKey, suite_hash: suiteHashOf(cacheKey)!, created_at: new Date().toISOString() }
+    return { id: cacheKey, name: cacheKey, ...nameFields(cacheKey), created_at: new Date().toISOString() }
   }
 
-  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+  async readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
     const entries = this.#newestPerKey(await this.#list(suitePrefix(key)))
     const readable = this.#readableScopes()
     const visible = readable ? entries.filter((e) => readable.has(e.ref)) : entries
@@ -88,7 +88,10 @@ export class CacheStore implements StateStore {
           `${SCOPE_RULE} Their builds are taken from GitHub's check runs instead.`,
       )
     }
-    return mapLimit(visible, (e) => this.#restore(toRef(e)))
+    const refs = visible.map(toRef)
+    filter?.listed?.(refs)
+    const tags = filterTags(filter?.builds)
+    return mapLimit(refs.filter((r) => wanted(r, tags)), (r) => this.#restore(r), READS_AT_ONCE)
   }
 
   async listAllFragments(): Promise<FragmentRef[]> {
@@ -250,5 +253,5 @@ export class CacheStore implements StateStore {
 }
 
 function toRef(e: CacheEntry): FragmentRef {
-  return { id: e.key, name: e.key, suite_hash: suiteHashOf(e.key) ?? '', created_at: e.created_at }
+  return { id: e.key, name: e.key, ...nameFields(e.key), created_at: e.created_at }
 }

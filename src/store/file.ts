@@ -7,8 +7,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, StoreError } from './errors.ts'
-import { fragmentName, FRAGMENT_PREFIX, suiteHashOf, suitePrefix } from './naming.ts'
-import type { Fragment, FragmentRef, StateStore, WriterId } from './store.ts'
+import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suitePrefix, wanted } from './naming.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
 
 const EXT = '.json'
 
@@ -21,8 +21,8 @@ export class FileStore implements StateStore {
     this.description = `file:${dir}`
   }
 
-  async writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef> {
-    const name = fragmentName(key, writer)
+  async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
+    const name = fragmentName(key, writer, tag)
     const final = path.join(this.#dir, name + EXT)
     const temp = path.join(this.#dir, `.${name}.${randomUUID()}.tmp`)
     try {
@@ -40,10 +40,13 @@ export class FileStore implements StateStore {
     return this.#ref(name + EXT, new Date())
   }
 
-  async readFragments(key: SuiteKey): Promise<Fragment[]> {
+  async readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
     const prefix = suitePrefix(key)
     const names = (await this.#names()).filter((n) => n.startsWith(prefix))
-    const read = await Promise.all(names.map((n) => this.#read(n, true)))
+    // The listing gives names only (no stat): a ref's created_at comes with its read.
+    filter?.listed?.(names.map((n) => ({ id: n, name: n.slice(0, -EXT.length), ...nameFields(n) })))
+    const tags = filterTags(filter?.builds)
+    const read = await Promise.all(names.filter((n) => wanted(nameFields(n), tags)).map((n) => this.#read(n, true)))
     return read.filter((f): f is Fragment => f !== undefined)
   }
 
@@ -67,7 +70,7 @@ export class FileStore implements StateStore {
 
   #ref(file: string, created: Date): FragmentRef {
     const name = file.slice(0, -EXT.length)
-    return { id: file, name, suite_hash: suiteHashOf(name) ?? '', created_at: created.toISOString() }
+    return { id: file, name, ...nameFields(name), created_at: created.toISOString() }
   }
 
   #path(id: string): string {

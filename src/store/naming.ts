@@ -1,11 +1,16 @@
-// Fragment names: `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`. The suite hash is a
-// fixed-length prefix readers filter on; run, attempt, job and step make each writer's name unique.
+// Fragment names: `github-app-ci-<suite hash>-[<tag>-]<run>-<attempt>-<job>-<step>`. The suite hash
+// is a fixed-length prefix readers filter on; run, attempt, job and step make each writer's name
+// unique. A fragment that holds exactly one build is tagged `t<build tag><state><generation>`, so
+// a step can skip downloading other builds' fragments and still see from the names alone which
+// builds have ended (see readFragments' filter). Untagged names start with the run id, a number,
+// so a tagged name (starting with `t`) never reads as an untagged one.
 import { createHash } from 'node:crypto'
-import type { SuiteKey } from '../checks/types.ts'
-import type { WriterId } from './store.ts'
+import type { BuildState, SuiteKey } from '../checks/types.ts'
+import type { FragmentTag, WriterId } from './store.ts'
 
 export const FRAGMENT_PREFIX = 'github-app-ci-'
 const HASH_LENGTH = 16
+const TAG_LENGTH = 12
 
 /** A stable hash of (repository, head sha, suite); repository and sha compare case-insensitively. */
 export function suiteHash(key: SuiteKey): string {
@@ -18,15 +23,64 @@ export function suitePrefix(key: SuiteKey): string {
   return `${FRAGMENT_PREFIX}${suiteHash(key)}-`
 }
 
-// Artifact names forbid " : < > | * ? \ / and cache keys forbid commas: keep a safe alphabet.
-const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100)
+/**
+ * A build's tag in fragment names: 12 hex characters of a hash of its id (build ids may hold any
+ * character and be long; names allow few). Lower case only: names compare case-insensitively.
+ */
+export function buildTag(build: string): string {
+  return createHash('sha256').update(`build:${build}`, 'utf8').digest('hex').slice(0, TAG_LENGTH)
+}
 
-export function fragmentName(key: SuiteKey, w: WriterId): string {
-  return `${suitePrefix(key)}${w.run_id}-${w.run_attempt}-${safe(w.job)}-${safe(w.step)}`
+// One lower-case letter per state, so names stay valid whatever the service's case rules.
+const STATE_LETTER: Record<BuildState, string> = { queued: 'q', building: 'b', built: 'd' }
+const LETTER_STATE: Record<string, BuildState> = { q: 'queued', b: 'building', d: 'built' }
+
+// Artifact names forbid " : < > | * ? \ / and cache keys forbid commas: keep a safe alphabet.
+// A tagged name gives the job fewer characters, so it stays as long as an untagged one (file names
+// have 255 bytes, with the file store's temporary prefix and suffix).
+const safe = (s: string, max: number) => s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, max)
+
+export function fragmentName(key: SuiteKey, w: WriterId, tag?: FragmentTag): string {
+  const tagged = tag && Number.isSafeInteger(tag.generation) && tag.generation >= 0
+    ? `t${buildTag(tag.build)}${STATE_LETTER[tag.state]}${tag.generation}-`
+    : ''
+  return `${suitePrefix(key)}${tagged}${w.run_id}-${w.run_attempt}-${safe(w.job, tagged ? 70 : 100)}-${safe(w.step, 100)}`
+}
+
+const NAME = new RegExp(`^${FRAGMENT_PREFIX}([0-9a-f]{${HASH_LENGTH}})-(?:t([0-9a-f]{${TAG_LENGTH}})([qbd])(\\d{1,16})-)?`)
+
+export interface ParsedFragmentName {
+  suite_hash: string
+  /** Set when the fragment holds exactly one build: buildTag(build), its state and generation. */
+  tag?: string
+  state?: BuildState
+  generation?: number
+}
+
+/** What a fragment's name says, or undefined if the name is not a fragment's. */
+export function parseFragmentName(name: string): ParsedFragmentName | undefined {
+  const m = NAME.exec(name)
+  if (!m) return undefined
+  if (m[2] === undefined) return { suite_hash: m[1]! }
+  return { suite_hash: m[1]!, tag: m[2], state: LETTER_STATE[m[3]!]!, generation: Number(m[4]) }
 }
 
 /** The suite hash encoded in a fragment name, or undefined if the name is not a fragment's. */
 export function suiteHashOf(name: string): string | undefined {
-  const m = new RegExp(`^${FRAGMENT_PREFIX}([0-9a-f]{${HASH_LENGTH}})-`).exec(name)
-  return m?.[1]
+  return parseFragmentName(name)?.suite_hash
+}
+
+/** A ref's fields that its name gives: the suite hash, and the build tag, state and generation. */
+export function nameFields(name: string): Pick<ParsedFragmentName, 'suite_hash' | 'tag' | 'state' | 'generation'> {
+  return parseFragmentName(name) ?? { suite_hash: '' }
+}
+
+/** Whether a read with this filter downloads the fragment: untagged ones always. */
+export function wanted(ref: { tag?: string }, tags: Set<string> | undefined): boolean {
+  return tags === undefined || ref.tag === undefined || tags.has(ref.tag)
+}
+
+/** The tags of a filter's builds, or undefined (read everything) without a filter. */
+export function filterTags(builds: string[] | undefined): Set<string> | undefined {
+  return builds === undefined ? undefined : new Set(builds.map(buildTag))
 }

@@ -11,3 +11,10 @@ export async function mapLimit<T, R>(items: T[], fn: (item: T) => Promise<R>, li
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return out
 }
+
+/**
+ * Downloads at once when a step reads a whole suite: each is mostly waiting (three small requests,
+ * and the toolkit's seconds-long pause after a failed one), so the suite's last step, which reads
+ * every fragment, waits less with more under way.
+ */
+export const READS_AT_ONCE = 16

@@ -1,6 +1,6 @@
 // One interface for the three places service data lives (DESIGN.md "Stores").
 // Stores move opaque fragment text; parsing and the join-merge live in src/checks.
-import type { SuiteKey } from '../checks/types.ts'
+import type { BuildState, SuiteKey } from '../checks/types.ts'
 
 /** Who writes a fragment: unique per step, so fragment names never collide. */
 export interface WriterId {
@@ -19,6 +19,28 @@ export interface FragmentRef {
   /** Stable hash of the suite key, encoded in the fragment's name. */
   suite_hash: string
   created_at?: string
+  /** Set when the fragment holds exactly one build: that build's tag (naming.ts buildTag)… */
+  tag?: string
+  /** …the state and generation its record has in this fragment. */
+  state?: BuildState
+  generation?: number
+}
+
+/** What a fragment holding exactly one build records about it, for its name. */
+export interface FragmentTag {
+  build: string
+  state: BuildState
+  generation: number
+}
+
+export interface FragmentFilter {
+  /**
+   * Download only untagged fragments (several builds, or suite-wide records) and those tagged
+   * with one of these builds; the suite is still listed once.
+   */
+  builds?: string[]
+  /** Receives every fragment the listing found, read or skipped (with their tags), before downloads. */
+  listed?: (refs: FragmentRef[]) => void
 }
 
 export interface Fragment extends FragmentRef {
@@ -28,10 +50,13 @@ export interface Fragment extends FragmentRef {
 export interface StateStore {
   /** e.g. "artifact", "cache", "file:/path": for messages. */
   readonly description: string
-  /** Every fragment of one suite visible to this run (the caller parses and merges). */
-  readFragments(key: SuiteKey): Promise<Fragment[]>
-  /** Writes one new fragment; never overwrites another writer's fragment. */
-  writeFragment(key: SuiteKey, text: string, writer: WriterId): Promise<FragmentRef>
+  /** Every fragment of one suite visible to this run, or those the filter asks for (the caller parses and merges). */
+  readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]>
+  /**
+   * Writes one new fragment; never overwrites another writer's fragment. With `tag` (the
+   * fragment holds exactly that one build) the name says so, for filtered reads.
+   */
+  writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef>
   /** Every fragment of every suite (reconcile); across runs where the store allows. */
   listAllFragments(): Promise<FragmentRef[]>
   readFragment(ref: FragmentRef): Promise<Fragment>
