@@ -5,7 +5,7 @@
  * inputs, files and the event payload is the caller's job.
  */
 import { UserError } from '../errors.ts'
-import { buildIdProblem } from './service-data.ts'
+import { buildIdProblem, CONCLUSIONS } from './service-data.ts'
 import type { Annotation, Conclusion } from './types.ts'
 
 /** A build id's length limit, in characters (the part of the name after "<suite> / "). */
@@ -111,15 +111,7 @@ export function parseBuilds(
 }
 
 /** Conclusions a step may give (GitHub's, except `stale`, which only GitHub sets). */
-export const INPUT_CONCLUSIONS: readonly Conclusion[] = [
-  'success',
-  'failure',
-  'neutral',
-  'cancelled',
-  'skipped',
-  'timed_out',
-  'action_required',
-]
+export const INPUT_CONCLUSIONS: readonly Conclusion[] = CONCLUSIONS.filter((c) => c !== 'stale')
 
 /**
  * A conclusion: one of GitHub's values or a `job.status` (success, failure, cancelled, which
