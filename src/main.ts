@@ -1,32 +1,11 @@
-// Entry of dist/index.js: dispatch the command; each command's code is loaded only when it runs.
-import * as core from '@actions/core'
-import { UserError } from './errors.ts'
-
-const commands: Record<string, () => Promise<{ run(): Promise<void> }>> = {
-  token: () => import('./commands/token.ts'),
-  queued: () => import('./commands/transition.ts'),
-  building: () => import('./commands/transition.ts'),
-  built: () => import('./commands/transition.ts'),
-  conclude: () => import('./commands/conclude.ts'),
-  reconcile: () => import('./commands/reconcile.ts'),
-  rerequested: () => import('./commands/rerequested.ts'),
-}
-
-async function main(): Promise<void> {
-  const command = (core.getInput('command') || 'token').trim().toLowerCase()
-  const load = commands[command]
-  if (!load) {
-    throw new UserError(
-      `Unknown command "${command}": use one of ${Object.keys(commands).join(', ')}.`,
-    )
-  }
-  await (await load()).run()
-}
+// Entry of dist/index.js. Node's compile cache (in the system temp directory, or NODE_COMPILE_CACHE)
+// lets a job's later steps skip compiling the bundle again: every step is a fresh process, and
+// compiling is a good part of a step's CPU. It must be on before the bundle loads, hence this file.
+import { enableCompileCache } from 'node:module'
 
 try {
-  await main()
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error)
-  core.setFailed(message)
-  if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
+  enableCompileCache?.()
+} catch {
+  // a read-only or full temp directory only costs speed
 }
+await import('./run.ts')

@@ -19,7 +19,7 @@ import type { Fault } from './emulator/github/index.ts'
 import { appStep, fileState, pool, REPO, sleep, type AppStep } from './fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
-const JOBS = 64
+const JOBS = Number(process.env.SOAK_JOBS ?? 64)
 const AT_ONCE = 12
 const RUN_ID = 100 // the store harness's run: its in-process reads list this run's fragments
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000)
@@ -74,7 +74,7 @@ const unsyncedIn = (d: ServiceData) =>
 // The artifact and cache stores are soaked at 32 jobs in test/matrix.test.ts. At 64 jobs they take
 // 104-119 s here (toolkit load per step, its own 3-5 s retry waits under faults), and a reconcile
 // there deletes ~129 fragments at one write a second: kept out of the suite's time budget.
-describe.each(['file'])('store: %s', (kind) => {
+describe.each((process.env.SOAK_STORES ?? 'file').split(','))('store: %s', (kind) => {
   test(`${JOBS} jobs, ${AT_ONCE} at a time, faults on check-run and store calls: nothing lost, no duplicate, nothing left open`, async () => {
     const h = await startStoreHarness()
     try {
@@ -89,6 +89,14 @@ describe.each(['file'])('store: %s', (kind) => {
       const rand = random(SEED + kind.length)
       const builds = Array.from({ length: JOBS }, (_, i) => `job-${String(i).padStart(2, '0')}`)
       const conclusions = Object.fromEntries(builds.map((b) => [b, rand() < 0.15 ? 'failure' : 'success']))
+      // A job's steps share its RUNNER_TEMP (a runner empties it per job): `built` finds what `building` held.
+      const runnerTemps = fs.mkdtempSync(path.join(os.tmpdir(), 'soak-runner-'))
+      temps.push(runnerTemps)
+      const runnerTemp = (job: string) => {
+        const t = path.join(runnerTemps, job)
+        fs.mkdirSync(t, { recursive: true })
+        return t
+      }
       const step = (job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<AppStep> =>
         appStep(gh, command, {
           sha,
@@ -98,12 +106,14 @@ describe.each(['file'])('store: %s', (kind) => {
             ...runtime.runtimeEnv({ runId: RUN_ID, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha }),
             GITHUB_RUN_ID: String(RUN_ID),
             GITHUB_JOB: job,
+            RUNNER_TEMP: runnerTemp(job),
             ...env,
           },
           timeoutMs: 120_000,
         })
 
       const started = performance.now()
+      const cpuBefore = process.cpuUsage()
       const queued = await step('queue', 'queued', { builds: builds.join(',') })
       expect(queued.result.exitCode, queued.result.stdout).toBe(0)
       expect(queued.result.outputs.unsynced).toBe('0')
@@ -128,6 +138,7 @@ describe.each(['file'])('store: %s', (kind) => {
         steps.push(await step(b, 'built', { builds: b, conclusion: conclusions[b]! }))
       })
       const soakMs = performance.now() - started
+      const cpu = process.cpuUsage(cpuBefore)
       gh.faults.clear()
       runtime.faults.clear()
 
@@ -136,6 +147,8 @@ describe.each(['file'])('store: %s', (kind) => {
       const failedGraphql = graphql.filter((r) => r.status === 0 || r.status >= 500 || r.status === 429 || r.status === 403).length
       const runtimeCalls = runtime.calls.slice(runtimeBefore)
       const runtimeFailed = runtimeCalls.filter((c) => c.status >= 500).length
+      const byMethod = new Map<string, number>()
+      for (const c of runtimeCalls) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1)
       const stepUnsynced = steps.reduce((n, s) => n + Number(s.result.outputs.unsynced ?? 0), 0)
       const storeWarnings = steps.filter((s) => s.result.warnings.some((w) => /state could not be (read|saved)/.test(w))).length
 
@@ -153,9 +166,10 @@ describe.each(['file'])('store: %s', (kind) => {
       }
 
       figures.push(
-        `- ${kind}: ${JOBS} jobs (${AT_ONCE} at a time) in ${(soakMs / 1000).toFixed(1)} s wall after queued; ` +
+        `- ${kind}: ${JOBS} jobs (${AT_ONCE} at a time) in ${(soakMs / 1000).toFixed(1)} s wall after queued ` +
+          `(emulators' CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s); ` +
           `${gh.requests.length - requestsBefore} GitHub requests (${graphql.length} GraphQL, ${armed} faults armed, ${failedGraphql} seen failing), ` +
-          `${runtimeCalls.length} runtime calls (${runtimeFailed} failed); ` +
+          `${runtimeCalls.length} runtime calls (${runtimeFailed} failed${byMethod.size ? `; ${[...byMethod].map(([m, n]) => `${m} ${n}`).join(', ')}` : ''}); ` +
           `steps reporting unsynced: ${stepUnsynced}, store warnings: ${storeWarnings}; ` +
           `unsynced records before reconcile: ${unsyncedBefore}, runs open before reconcile: ${openBefore}; reconcile ${reconciled}.`,
       )

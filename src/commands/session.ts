@@ -26,6 +26,7 @@ import { readRunContext, type RunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
 import { listCheckRuns, repositoryNodeIdFromEvent, type ListedCheckRun } from '../github/check-runs.ts'
 import { createGitHubClient, githubMessage, type GitHubClient } from '../github/client.ts'
+import { JobMemory } from '../store/job-memory.ts'
 import { openStore, type FragmentFilter, type FragmentRef, type FragmentTag, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
 
 type GetInput = (name: string) => string
@@ -105,6 +106,8 @@ export interface Session {
   key: SuiteKey
   /** Who writes this step's fragment (unique per step). */
   writer: WriterId
+  /** The fragments of `key`'s suite this job's steps already hold (RUNNER_TEMP). */
+  memory: JobMemory
   /** From the event payload; else undefined until looked up (then recorded in the service data). */
   repositoryNodeId?: string
   /** `x-ratelimit-remaining` of GitHub's last reply, when it sent one. */
@@ -163,13 +166,15 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   store.warmUp?.()
   auth = await createAppAuth(app) // masks every token it mints
   const step = `${(process.env.GITHUB_ACTION || 'step').slice(0, 40)}-${randomUUID().slice(0, 8)}`
+  const key: SuiteKey = { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite }
   return {
     ctx,
     inputs,
     auth,
     github,
     store,
-    key: { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite },
+    key,
+    memory: new JobMemory(process.env.RUNNER_TEMP, store.description, key),
     writer: { run_id: ctx.runId, run_attempt: ctx.runAttempt, job: ctx.job || 'job', step },
     repositoryNodeId: repositoryNodeIdFromEvent(ctx.payload, ctx.repository),
     rateLimitRemaining: () => remaining,
@@ -210,7 +215,7 @@ export interface SuiteRead {
    * listed, downloaded or not. `data` then holds only the untagged fragments and those builds'.
    */
   listed?: FragmentRef[]
-  /** Ids of the fragments downloaded (merged or set aside). */
+  /** Ids of the fragments `data` holds: downloaded (merged or set aside), or held by the job's earlier steps. */
   readIds: string[]
   /** Whether GitHub's check runs were already listed to rebuild records. */
   checkedGitHub: boolean
@@ -236,11 +241,15 @@ export interface ReadSuiteOptions {
  */
 export async function readSuite(session: Session, key: SuiteKey = session.key, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
   const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [], readIds: [], checkedGitHub: false }
+  // What the job's earlier steps held counts as read: listed, not downloaded again.
+  const memory = session.memory.covers(key) ? session.memory : undefined
+  const held = memory?.data ? [memory.data] : []
+  if (memory?.data) result.readIds.push(...memory.ids)
   let listed: FragmentRef[] | undefined
-  const filter = options.builds && { builds: options.builds, listed: (refs: FragmentRef[]) => { listed = refs } }
+  const filter: FragmentFilter = { ...(options.builds && { builds: options.builds }), held: new Set(result.readIds), listed: (refs) => { listed = refs } }
   const documents = await readDocuments(session, key, result, filter)
-  if (filter && result.readError === undefined) result.listed = listed
-  result.data = mergeAll(key, documents)
+  if (options.builds && result.readError === undefined) result.listed = listed
+  result.data = mergeAll(key, [...held, ...documents])
   const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
   if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
     await rebuildFromGitHub(session, key, result, options.expect ?? [])
@@ -259,34 +268,30 @@ export async function readRestOfSuite(session: Session, key: SuiteKey, first: Su
   delete result.listed
   delete result.readError
   let listed: FragmentRef[] | undefined
-  const filter = options.builds && { builds: options.builds, listed: (refs: FragmentRef[]) => { listed = refs } }
-  const documents = await readDocuments(session, key, result, filter, new Set(first.readIds))
-  if (filter && result.readError === undefined) result.listed = listed
+  const filter: FragmentFilter = { ...(options.builds && { builds: options.builds }), held: new Set(first.readIds), listed: (refs) => { listed = refs } }
+  const documents = await readDocuments(session, key, result, filter)
+  if (options.builds && result.readError === undefined) result.listed = listed
   result.data = mergeAll(key, [first.data, ...documents])
   const problems = result.readError !== undefined || result.setAside.length > first.setAside.length
   if (problems && !first.checkedGitHub) await rebuildFromGitHub(session, key, result, options.expect ?? [])
   return result
 }
 
-/** Downloads and parses fragments (skipping the ids in `skip`), setting unusable ones aside. */
-async function readDocuments(
-  session: Session,
-  key: SuiteKey,
-  result: SuiteRead,
-  filter?: FragmentFilter,
-  skip?: Set<string>,
-): Promise<ServiceData[]> {
+/** Downloads and parses fragments (none of those the filter holds), setting unusable ones aside. */
+async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead, filter: FragmentFilter): Promise<ServiceData[]> {
   const documents: ServiceData[] = []
   const asideBefore = result.setAside.length
+  const memory = session.memory.covers(key) ? session.memory : undefined
   try {
     for (const fragment of await session.store.readFragments(key, filter)) {
-      if (skip?.has(fragment.id)) continue
+      if (filter.held?.has(fragment.id)) continue // a store that ignores `held`
       result.readIds.push(fragment.id)
       const id = fragment.name ?? fragment.id
       try {
         const data = parseServiceData(fragment.text)
         if (!sameSuite(data, key)) throw new CorruptStateError('it belongs to another suite', 'suite-mismatch')
         documents.push(data)
+        memory?.remember(fragment.id, data)
       } catch (error) {
         if (!(error instanceof CorruptStateError)) throw error
         result.setAside.push({ id, reason: error.message })
@@ -414,7 +419,11 @@ export async function writeSuite(session: Session, key: SuiteKey, fragment: Serv
   for (let attempt = 0; attempt < 2; attempt++) {
     const writer = { ...session.writer, step: attempt === 0 ? step : `${step}-r${attempt}` }
     try {
-      await session.store.writeFragment(key, text, writer, tag)
+      const ref = await session.store.writeFragment(key, text, writer, tag)
+      if (session.memory.covers(key)) {
+        session.memory.remember(ref.id, fragment)
+        session.memory.save() // the job's next step need not download what this one read and wrote
+      }
       return { saved: true }
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error)

@@ -80,6 +80,11 @@ export function wanted(ref: { tag?: string }, tags: Set<string> | undefined): bo
   return tags === undefined || ref.tag === undefined || tags.has(ref.tag)
 }
 
+/** Whether a filtered read downloads this listed fragment (`tags` from filterTags(filter.builds)). */
+export function toDownload(ref: { id: string; tag?: string }, tags: Set<string> | undefined, held: ReadonlySet<string> | undefined): boolean {
+  return !held?.has(ref.id) && wanted(ref, tags)
+}
+
 /** The tags of a filter's builds, or undefined (read everything) without a filter. */
 export function filterTags(builds: string[] | undefined): Set<string> | undefined {
   return builds === undefined ? undefined : new Set(builds.map(buildTag))

@@ -39,6 +39,8 @@ export interface FragmentFilter {
    * with one of these builds; the suite is still listed once.
    */
   builds?: string[]
+  /** Ids of fragments the caller already holds (read earlier in the step or the job): listed, not downloaded. */
+  held?: ReadonlySet<string>
   /** Receives every fragment the listing found, read or skipped (with their tags), before downloads. */
   listed?: (refs: FragmentRef[]) => void
 }
