@@ -18,6 +18,7 @@ import {
   skipsReading,
   staleBuilds,
 } from '../src/reconcile/decide.ts'
+import { deleteInRounds, DELETES_PER_ROUND } from '../src/reconcile/delete-rounds.ts'
 import { FileStore } from '../src/store/file.ts'
 import { fragmentName, suitePrefix } from '../src/store/naming.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
@@ -121,6 +122,27 @@ describe('reconcile decisions (pure)', () => {
     expect(shouldForget(undefined, now, 1)).toBe(false)
     expect(formatDuration(6 * HOUR)).toBe('6h')
     expect(formatDuration(30 * 24 * HOUR + 90_000)).toBe('30d 1m')
+  })
+
+  test('deletes go a round at a time until the deadline; the first round always runs', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => i)
+    const rounds: number[][] = []
+    const del = async (round: number[]) => void rounds.push(round)
+    expect(await deleteInRounds(items, del, () => false)).toBe(20)
+    expect(rounds.map((r) => r.length)).toEqual([DELETES_PER_ROUND, DELETES_PER_ROUND, 20 - 2 * DELETES_PER_ROUND])
+    expect(rounds.flat()).toEqual(items)
+
+    rounds.length = 0
+    expect(await deleteInRounds(items, del, () => true)).toBe(DELETES_PER_ROUND) // past it already: one round
+    let clock = 0
+    rounds.length = 0
+    expect(await deleteInRounds(items, async (r) => { await del(r); clock++ }, () => clock >= 2)).toBe(2 * DELETES_PER_ROUND)
+    expect(await deleteInRounds([], del, () => true)).toBe(0)
+
+    const progress = { deleted: 0 }
+    const failing = async (round: number[]) => { if (round[0] === DELETES_PER_ROUND) throw new Error('HTTP 502') }
+    await expect(deleteInRounds(items, failing, () => false, progress)).rejects.toThrow('HTTP 502')
+    expect(progress.deleted).toBe(DELETES_PER_ROUND)
   })
 })
 

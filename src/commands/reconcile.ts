@@ -45,7 +45,7 @@ export interface ReconcileResult {
   remaining: number
   /** Settled suites: nothing to do, not even read. */
   settled: number
-  totals: { resent: number; adopted: number; timed_out: number; compacted: number; forgotten: number; conclusions: number; unsynced: number; errors: number }
+  totals: { resent: number; adopted: number; timed_out: number; compacted: number; deletes_left: number; forgotten: number; conclusions: number; unsynced: number; errors: number }
   /** Suites where anything happened or is left to do. */
   reconciled: SuiteReport[]
 }
@@ -73,6 +73,9 @@ export async function run(): Promise<void> {
   )
   if (!result.complete) {
     core.notice(`max-duration (${formatDuration(inputs.maxDurationMs)}) reached: ${result.remaining} suite(s) are left for the next run.`)
+  }
+  if (t.deletes_left > 0) {
+    core.notice(`max-duration (${formatDuration(inputs.maxDurationMs)}) reached while deleting: ${t.deletes_left} merged fragment(s) are left for the next run to delete.`)
   }
   if (common.failOnUnsynced && (t.unsynced > 0 || t.errors > 0)) {
     throw new UserError(
@@ -109,6 +112,7 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     staleConclusion: inputs.staleConclusion,
     forgetAfterMs: inputs.forgetAfterMs,
     conclusionTemplate: inputs.conclusionTemplate,
+    deadline,
   }
   const cache = new PassCache(session)
   const result: ReconcileResult = {
@@ -116,7 +120,7 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     suites: ordered.length,
     remaining: 0,
     settled: 0,
-    totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
+    totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, deletes_left: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
     reconciled: [],
   }
   for (let i = 0; i < ordered.length; i++) {
@@ -139,12 +143,13 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     t.adopted += report.adopted
     t.timed_out += report.timed_out
     t.compacted += report.compacted
+    t.deletes_left += report.deletes_left ?? 0
     t.unsynced += report.unsynced
     if (report.forgotten) t.forgotten++
     if (report.conclusion) t.conclusions++
     if (report.errors.length > 0) t.errors++
     if (report.settled) result.settled++
-    const eventful = report.resent || report.adopted || report.timed_out || report.compacted || report.forgotten ||
+    const eventful = report.resent || report.adopted || report.timed_out || report.compacted || report.deletes_left || report.forgotten ||
       report.conclusion || report.unsynced || report.set_aside || report.errors.length > 0
     if (eventful) result.reconciled.push(report)
   }
@@ -165,7 +170,8 @@ async function writeSummary(result: ReconcileResult, inputs: ReconcileInputs): P
       (result.complete ? '.' : `; max-duration (${formatDuration(inputs.maxDurationMs)}) reached, ${result.remaining} left for the next run.`),
     '',
     `Resent ${t.resent}, adopted ${t.adopted}, timed out ${t.timed_out} (stale after ${formatDuration(inputs.staleAfterMs)}), ` +
-      `${t.conclusions} CONCLUSION run(s) completed or re-sent, ${t.compacted} fragment(s) compacted, ${t.forgotten} suite(s) forgotten ` +
+      `${t.conclusions} CONCLUSION run(s) completed or re-sent, ${t.compacted} fragment(s) compacted` +
+      `${t.deletes_left ? ` (${t.deletes_left} more left for the next run to delete)` : ''}, ${t.forgotten} suite(s) forgotten ` +
       `(after ${formatDuration(inputs.forgetAfterMs)}), ${t.unsynced} still unsynced.`,
   ]
   const rows = result.reconciled.slice(0, 200)
@@ -175,6 +181,7 @@ async function writeSummary(result: ReconcileResult, inputs: ReconcileInputs): P
       const notes = [
         r.forgotten ? 'forgotten' : '',
         r.set_aside ? `${r.set_aside} fragment(s) set aside` : '',
+        r.deletes_left ? `${r.deletes_left} merged fragment(s) left to delete` : '',
         r.other_repository ? `other repository ${escapeMarkdown(r.repository ?? '')}` : '',
         ...r.errors.map((e) => escapeMarkdown(e.slice(0, 200))),
       ].filter(Boolean).join('; ')

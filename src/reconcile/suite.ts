@@ -29,10 +29,16 @@ import type { FragmentRef } from '../store/index.ts'
 import { mapLimit } from '../store/parallel.ts'
 import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
 import { CONCLUSION_BUILD, conclusionExternalId, type Session } from '../commands/session.ts'
+import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type SuitePlanOptions } from './decide.ts'
 
 export interface ReconcileOptions extends SuitePlanOptions {
   forgetAfterMs: number
+  /**
+   * Epoch ms (max-duration): past it, deletes stop (GitHub takes one write a second). Fragments
+   * left are harmless, merged again and deleted by a later pass.
+   */
+  deadline?: number
   /** conclusion-name as given, with {suite} still in it. */
   conclusionTemplate: string
 }
@@ -49,6 +55,8 @@ export interface SuiteReport {
   timed_out: number
   /** Fragments merged into the compacted one and deleted. */
   compacted: number
+  /** Fragments whose delete max-duration left for a later pass. */
+  deletes_left?: number
   /** The suite was older than forget-after: its fragments were deleted. */
   forgotten?: boolean
   /** completed | updated | created: what reconcile did to the CONCLUSION run. */
@@ -109,15 +117,25 @@ function created(ref: FragmentRef): number | undefined {
   return Number.isFinite(t) ? t : undefined
 }
 
-async function remove(session: Session, refs: FragmentRef[], report: SuiteReport): Promise<boolean> {
-  if (refs.length === 0) return true
+/**
+ * Deletes `refs` a round at a time until the deadline (at least one round, so every pass makes
+ * progress). Returns how many were deleted; those left are counted in the report.
+ */
+async function remove(session: Session, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<number> {
+  const progress = { deleted: 0 }
   try {
-    await session.store.deleteFragments(refs)
-    return true
+    await deleteInRounds(refs, (round) => session.store.deleteFragments(round), () => opts.deadline !== undefined && Date.now() >= opts.deadline, progress)
   } catch (error) {
-    report.errors.push(`could not delete ${refs.length} fragment(s): ${error instanceof Error ? error.message : String(error)}`)
-    return false
+    report.errors.push(`could not delete ${refs.length - progress.deleted} fragment(s): ${error instanceof Error ? error.message : String(error)}`)
+    return progress.deleted
   }
+  if (progress.deleted < refs.length) report.deletes_left = (report.deletes_left ?? 0) + refs.length - progress.deleted
+  return progress.deleted
+}
+
+/** Deletes every one of `refs` (a forgotten suite) unless the deadline comes first. */
+async function forget(session: Session, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<boolean> {
+  return (await remove(session, refs, report, opts)) === refs.length
 }
 
 /** Reconciles the suite whose fragments are `refs` (all of one suite hash). */
@@ -128,7 +146,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   // A settled suite's one compacted fragment: only its age matters.
   if (skipsReading(names)) {
     if (shouldForget(settledAt(names[0]!), opts.now, opts.forgetAfterMs)) {
-      report.forgotten = await remove(session, refs, report)
+      report.forgotten = await forget(session, refs, report, opts)
     } else report.settled = true
     return report
   }
@@ -159,7 +177,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   if (documents.length === 0) {
     // Nothing usable: drop it once it is older than forget-after, like any suite.
     const newest = Math.max(...refs.map((r) => created(r) ?? opts.now))
-    if (shouldForget(newest, opts.now, opts.forgetAfterMs)) report.forgotten = await remove(session, refs, report)
+    if (shouldForget(newest, opts.now, opts.forgetAfterMs)) report.forgotten = await forget(session, refs, report, opts)
     report.set_aside = report.forgotten ? 0 : aside.length
     return report
   }
@@ -177,7 +195,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   }
   const last = lastActivity(data) ?? Math.max(...merged.map((r) => created(r) ?? opts.now))
   if (shouldForget(last, opts.now, opts.forgetAfterMs)) {
-    report.forgotten = await remove(session, [...merged, ...aside], report)
+    report.forgotten = await forget(session, [...merged, ...aside], report, opts)
     if (report.forgotten) report.set_aside = 0
     return report
   }
@@ -205,7 +223,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
     report.errors.push(`could not write the compacted state: ${error instanceof Error ? error.message : String(error)}`)
     return report
   }
-  if (await remove(session, merged, report)) report.compacted = merged.length
+  report.compacted = await remove(session, merged, report, opts)
   return report
 }
 
