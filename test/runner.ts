@@ -127,7 +127,7 @@ export async function runAction(opts: RunActionOptions): Promise<RunActionResult
     annotations: commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command)),
     durationMs: performance.now() - started,
   }
-  registerRunResult(`${entry} step (${opts.inputs.command ?? 'token'})`, result, { workspace, store: env[inputEnvName('store')] }) // for the secret scan
+  registerRunResult(`${entry} step (${opts.inputs.command ?? 'token'})`, result, { workspace, runnerTemp: env.RUNNER_TEMP, store: env[inputEnvName('store')] }) // for the secret scan
   fs.rmSync(temp, { recursive: true, force: true }) // the runner files and the default workspace
   return result
 }

@@ -167,7 +167,7 @@ export interface RunTrace {
 
 /** Registers a run's logs (less the ::add-mask:: lines), outputs but `token`, exported variables,
  *  step summary, and the files of its workspace and of a `file:` store. */
-export function registerRunResult(label: string, r: RunTrace, dirs: { workspace: string; store?: string }): void {
+export function registerRunResult(label: string, r: RunTrace, dirs: { workspace: string; runnerTemp?: string; store?: string }): void {
   if (!enabled) return
   registerLeakable(`${label} stdout`, r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'))
   registerLeakable(`${label} stderr`, r.stderr)
@@ -175,6 +175,7 @@ export function registerRunResult(label: string, r: RunTrace, dirs: { workspace:
   for (const [name, value] of Object.entries(r.exportedEnv)) registerLeakable(`${label} GITHUB_ENV ${name}`, value)
   registerLeakable(`${label} step summary`, r.summary)
   registerTree(`${label} workspace`, dirs.workspace)
+  if (dirs.runnerTemp) registerTree(`${label} RUNNER_TEMP`, dirs.runnerTemp) // the job memory lives there
   const store = dirs.store?.trim()
   if (store?.toLowerCase().startsWith('file:')) {
     const dir = path.resolve(dirs.workspace, store.slice(5).trim())
