@@ -114,6 +114,12 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       expect((await read([odd, 'b', 'not-reported'])).texts).toEqual(['b built', 'matrix', 'odd queued'])
       expect((await read()).texts).toEqual(['a building', 'b built', 'matrix', 'odd queued'])
       expect((await store.readFragments(key)).map((f) => f.text).sort()).toEqual(['a building', 'b built', 'matrix', 'odd queued'])
+      // Fragments the caller holds are listed, never downloaded again, with or without builds.
+      let listedHeld: FragmentRef[] | undefined
+      const held = await store.readFragments(key, { held: new Set([untagged.id, b.id]), listed: (refs) => { listedHeld = refs } })
+      expect(held.map((f) => f.text).sort()).toEqual(['a building', 'odd queued'])
+      expect(listedHeld!.map((r) => r.id).sort()).toEqual([untagged.id, a.id, b.id, o.id].sort())
+      expect((await store.readFragments(key, { builds: ['a'], held: new Set([a.id]) })).map((f) => f.text)).toEqual(['matrix'])
       // Another suite's build of the same id is never read.
       await store.writeFragment(newSuite(), 'elsewhere', writer({ job: 'a' }), { build: 'a', state: 'built', generation: 1 })
       expect((await read(['a'])).texts).toEqual(['a building', 'matrix'])

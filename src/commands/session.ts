@@ -242,13 +242,10 @@ export interface ReadSuiteOptions {
 export async function readSuite(session: Session, key: SuiteKey = session.key, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
   const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [], readIds: [], checkedGitHub: false }
   // What the job's earlier steps held counts as read: listed, not downloaded again.
-  const memory = session.memory.covers(key) ? session.memory : undefined
+  const memory = memoryOf(session, key)
   const held = memory?.data ? [memory.data] : []
   if (memory?.data) result.readIds.push(...memory.ids)
-  let listed: FragmentRef[] | undefined
-  const filter: FragmentFilter = { ...(options.builds && { builds: options.builds }), held: new Set(result.readIds), listed: (refs) => { listed = refs } }
-  const documents = await readDocuments(session, key, result, filter)
-  if (options.builds && result.readError === undefined) result.listed = listed
+  const documents = await readDocuments(session, key, result, options.builds)
   result.data = mergeAll(key, [...held, ...documents])
   const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
   if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
@@ -267,24 +264,30 @@ export async function readRestOfSuite(session: Session, key: SuiteKey, first: Su
   const result: SuiteRead = { ...first, setAside: [...first.setAside], rebuilt: [...first.rebuilt], readIds: [...first.readIds] }
   delete result.listed
   delete result.readError
-  let listed: FragmentRef[] | undefined
-  const filter: FragmentFilter = { ...(options.builds && { builds: options.builds }), held: new Set(first.readIds), listed: (refs) => { listed = refs } }
-  const documents = await readDocuments(session, key, result, filter)
-  if (options.builds && result.readError === undefined) result.listed = listed
+  const documents = await readDocuments(session, key, result, options.builds)
   result.data = mergeAll(key, [first.data, ...documents])
   const problems = result.readError !== undefined || result.setAside.length > first.setAside.length
   if (problems && !first.checkedGitHub) await rebuildFromGitHub(session, key, result, options.expect ?? [])
   return result
 }
 
-/** Downloads and parses fragments (none of those the filter holds), setting unusable ones aside. */
-async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead, filter: FragmentFilter): Promise<ServiceData[]> {
+/** The job memory, when it is about `key`'s suite. */
+function memoryOf(session: Session, key: SuiteKey): JobMemory | undefined {
+  return session.memory.covers(key) ? session.memory : undefined
+}
+
+/**
+ * Downloads and parses the fragments not yet in `result.readIds` (with `builds`, only the untagged
+ * ones and those builds', then setting `result.listed`), setting unusable ones aside.
+ */
+async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead, builds: string[] | undefined): Promise<ServiceData[]> {
   const documents: ServiceData[] = []
   const asideBefore = result.setAside.length
-  const memory = session.memory.covers(key) ? session.memory : undefined
+  const memory = memoryOf(session, key)
+  let listed: FragmentRef[] | undefined
+  const filter: FragmentFilter = { ...(builds && { builds }), held: new Set(result.readIds), listed: (refs) => { listed = refs } }
   try {
     for (const fragment of await session.store.readFragments(key, filter)) {
-      if (filter.held?.has(fragment.id)) continue // a store that ignores `held`
       result.readIds.push(fragment.id)
       const id = fragment.name ?? fragment.id
       try {
@@ -304,6 +307,7 @@ async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead,
         'the builds this step reports are looked up by their check runs.',
     )
   }
+  if (builds && result.readError === undefined) result.listed = listed
   for (const { id, reason } of result.setAside.slice(asideBefore)) {
     const message = `State fragment ${id} is unusable and was set aside (left in the store, not merged): ${reason}.`
     if (session.inputs.failOnCorruptState) {
@@ -420,10 +424,9 @@ export async function writeSuite(session: Session, key: SuiteKey, fragment: Serv
     const writer = { ...session.writer, step: attempt === 0 ? step : `${step}-r${attempt}` }
     try {
       const ref = await session.store.writeFragment(key, text, writer, tag)
-      if (session.memory.covers(key)) {
-        session.memory.remember(ref.id, fragment)
-        session.memory.save() // the job's next step need not download what this one read and wrote
-      }
+      const memory = memoryOf(session, key)
+      memory?.remember(ref.id, fragment)
+      memory?.save() // the job's next step need not download what this one read and wrote
       return { saved: true }
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error)

@@ -9,7 +9,7 @@ import path from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix, toDownload } from './naming.ts'
+import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
 import { unzipText } from './unzip.ts'
@@ -64,8 +64,8 @@ export class ArtifactStore implements StateStore {
     const prefix = suitePrefix(key)
     const mine = (await this.#listRun()).filter((a) => a.name.startsWith(prefix))
     filter?.listed?.(mine.map(toRef))
-    const tags = filterTags(filter?.builds)
-    return mapLimit(mine.filter((a) => toDownload({ id: String(a.id), ...nameFields(a.name) }, tags, filter?.held)), (a) => this.#downloadFromRun(a), READS_AT_ONCE)
+    const selected = downloadSelector(filter)
+    return mapLimit(mine.filter((a) => selected({ id: String(a.id), ...nameFields(a.name) })), (a) => this.#downloadFromRun(a), READS_AT_ONCE)
   }
 
   async listAllFragments(): Promise<FragmentRef[]> {

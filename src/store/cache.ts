@@ -16,7 +16,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix, toDownload } from './naming.ts'
+import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
@@ -90,8 +90,7 @@ export class CacheStore implements StateStore {
     }
     const refs = visible.map(toRef)
     filter?.listed?.(refs)
-    const tags = filterTags(filter?.builds)
-    return mapLimit(refs.filter((r) => toDownload(r, tags, filter?.held)), (r) => this.#restore(r), READS_AT_ONCE)
+    return mapLimit(refs.filter(downloadSelector(filter)), (r) => this.#restore(r), READS_AT_ONCE)
   }
 
   async listAllFragments(): Promise<FragmentRef[]> {

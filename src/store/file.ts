@@ -7,7 +7,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, StoreError } from './errors.ts'
-import { filterTags, fragmentName, FRAGMENT_PREFIX, nameFields, suitePrefix, toDownload } from './naming.ts'
+import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suitePrefix } from './naming.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
 
 const EXT = '.json'
@@ -45,8 +45,8 @@ export class FileStore implements StateStore {
     const names = (await this.#names()).filter((n) => n.startsWith(prefix))
     // The listing gives names only (no stat): a ref's created_at comes with its read.
     filter?.listed?.(names.map((n) => ({ id: n, name: n.slice(0, -EXT.length), ...nameFields(n) })))
-    const tags = filterTags(filter?.builds)
-    const read = await Promise.all(names.filter((n) => toDownload({ id: n, ...nameFields(n) }, tags, filter?.held)).map((n) => this.#read(n, true)))
+    const selected = downloadSelector(filter)
+    const read = await Promise.all(names.filter((n) => selected({ id: n, ...nameFields(n) })).map((n) => this.#read(n, true)))
     return read.filter((f): f is Fragment => f !== undefined)
   }
 

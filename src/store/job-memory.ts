@@ -90,7 +90,6 @@ export class JobMemory {
       this.#data = data
     } catch (error) {
       core.debug(`Ignoring ${this.#file}: ${error instanceof Error ? error.message : String(error)}`)
-      this.#ids.clear()
     }
   }
 }

@@ -6,7 +6,7 @@
 // so a tagged name (starting with `t`) never reads as an untagged one.
 import { createHash } from 'node:crypto'
 import type { BuildState, SuiteKey } from '../checks/types.ts'
-import type { FragmentTag, WriterId } from './store.ts'
+import type { FragmentFilter, FragmentTag, WriterId } from './store.ts'
 
 export const FRAGMENT_PREFIX = 'github-app-ci-'
 const HASH_LENGTH = 16
@@ -75,17 +75,12 @@ export function nameFields(name: string): Pick<ParsedFragmentName, 'suite_hash' 
   return parseFragmentName(name) ?? { suite_hash: '' }
 }
 
-/** Whether a read with this filter downloads the fragment: untagged ones always. */
-export function wanted(ref: { tag?: string }, tags: Set<string> | undefined): boolean {
-  return tags === undefined || ref.tag === undefined || tags.has(ref.tag)
-}
-
-/** Whether a filtered read downloads this listed fragment (`tags` from filterTags(filter.builds)). */
-export function toDownload(ref: { id: string; tag?: string }, tags: Set<string> | undefined, held: ReadonlySet<string> | undefined): boolean {
-  return !held?.has(ref.id) && wanted(ref, tags)
-}
-
-/** The tags of a filter's builds, or undefined (read everything) without a filter. */
-export function filterTags(builds: string[] | undefined): Set<string> | undefined {
-  return builds === undefined ? undefined : new Set(builds.map(buildTag))
+/**
+ * Which listed fragments a read with this filter downloads: none the caller holds; of the rest,
+ * with `builds` the untagged ones and those tagged with one of them, else all.
+ */
+export function downloadSelector(filter: FragmentFilter | undefined): (ref: { id: string; tag?: string }) => boolean {
+  const tags = filter?.builds === undefined ? undefined : new Set(filter.builds.map(buildTag))
+  const held = filter?.held
+  return (ref) => !held?.has(ref.id) && (tags === undefined || ref.tag === undefined || tags.has(ref.tag))
 }
