@@ -3,7 +3,10 @@
 import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { FileStore } from '../src/store/file.ts'
+import { suitePrefix } from '../src/store/naming.ts'
+import { unzipText } from '../src/store/unzip.ts'
 import type { GitHubEmulator, RecordedRequest } from './emulator/github/index.ts'
+import type { RuntimeEmulator } from './emulator/runtime/index.ts'
 import { runAction, type RunActionResult } from './runner.ts'
 
 export const REPO = 'octo-org/repo-a'
@@ -64,6 +67,15 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function fileState(dir: string, key: SuiteKey): Promise<ServiceData> {
   const fragments = await new FileStore(dir).readFragments(key)
   return mergeAll(key, fragments.map((f) => parseServiceData(f.text)))
+}
+
+/** The suite's fragments in the runtime emulator's artifacts (every run's), joined, and their count. */
+export async function artifactState(runtime: RuntimeEmulator, key: SuiteKey): Promise<{ merged: ServiceData; fragments: number }> {
+  const docs: ServiceData[] = []
+  for (const a of runtime.artifacts(key.repository).filter((x) => x.name.startsWith(suitePrefix(key)))) {
+    docs.push(parseServiceData((await unzipText(runtime.artifactZip(a.id)!)).get('fragment.json')!))
+  }
+  return { merged: mergeAll(key, docs), fragments: docs.length }
 }
 
 /** Waits until every request matching `match` has been answered (a hung one lands late). */

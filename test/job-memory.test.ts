@@ -6,12 +6,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
 import type { SuiteKey } from '../src/checks/types.ts'
 import { JobMemory } from '../src/store/job-memory.ts'
-import { suitePrefix } from '../src/store/naming.ts'
-import { unzipText } from '../src/store/unzip.ts'
-import { appStep, REPO } from './fault-harness.ts'
+import { appStep, artifactState, REPO } from './fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
 const RUN_ID = 100
@@ -52,13 +50,7 @@ async function step(sha: string, job: string, command: string, inputs: Record<st
   return { result, downloads: calls.filter((c) => c.method === 'GetSignedArtifactURL').length, checkRunListings }
 }
 
-async function merged(key: SuiteKey) {
-  const docs = []
-  for (const a of h.runtime.artifacts(REPO).filter((x) => x.name.startsWith(suitePrefix(key)))) {
-    docs.push(parseServiceData((await unzipText(h.runtime.artifactZip(a.id)!)).get('fragment.json')!))
-  }
-  return mergeAll(key, docs)
-}
+const merged = async (key: SuiteKey) => (await artifactState(h.runtime, key)).merged
 
 const runsOf = (sha: string) => h.github.checkRuns(REPO).filter((r) => r.head_sha === sha)
 

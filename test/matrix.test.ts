@@ -2,12 +2,11 @@
 // Many parallel jobs while store calls fail now and then: test/soak.test.ts (64 jobs per store).
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
 import { suitePrefix } from '../src/store/naming.ts'
-import { unzipText } from '../src/store/unzip.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from './emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
+import { artifactState } from './fault-harness.ts'
 import { runAction, type RunActionResult } from './runner.ts'
 
 const REPO = 'octo-org/repo-a'
@@ -48,17 +47,6 @@ async function step(sha: string, store: string, job: string, command: string, in
 
 const runsOf = (sha: string): EmulatedCheckRun[] => gh.checkRuns(REPO).filter((r) => r.head_sha === sha)
 
-/** The suite's merged state, straight from the artifacts the runtime emulator holds. */
-async function artifactState(sha: string) {
-  const key = { repository: REPO, head_sha: sha, suite: 'ci' }
-  const docs = []
-  for (const a of runtime.artifacts(REPO).filter((x) => x.name.startsWith(suitePrefix(key)))) {
-    const files = await unzipText(runtime.artifactZip(a.id)!)
-    docs.push(parseServiceData(files.get('fragment.json')!))
-  }
-  return { merged: mergeAll(key, docs), fragments: docs.length }
-}
-
 describe.concurrent.each(['artifact', 'cache'])('the issue-3 workflow on store: %s', (store) => {
   test('4 builds queued, then building and built per job; conclude', async () => {
     const sha = randomBytes(20).toString('hex')
@@ -79,7 +67,7 @@ describe.concurrent.each(['artifact', 'cache'])('the issue-3 workflow on store: 
     expect(runs.find((r) => r.name === 'ci / macos')!.conclusion).toBe('failure')
     expect(runs.find((r) => r.name === 'ci / CONCLUSION')!.output.title).toBe('🔴 FAILURE · 4 builds: 1 failed')
     if (store === 'artifact') {
-      const { merged, fragments } = await artifactState(sha)
+      const { merged, fragments } = await artifactState(runtime, { repository: REPO, head_sha: sha, suite: 'ci' })
       // One per step; one more from each last job that completed the CONCLUSION after its own write
       // (two ending at once may both do it), and one from conclude unless one of them did.
       const names = runtime.artifacts(REPO).filter((a) => a.name.startsWith(suitePrefix({ repository: REPO, head_sha: sha, suite: 'ci' }))).map((a) => a.name)

@@ -13,10 +13,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { CacheStore } from '../src/store/cache.ts'
-import { suitePrefix } from '../src/store/naming.ts'
-import { unzipText } from '../src/store/unzip.ts'
 import type { Fault } from './emulator/github/index.ts'
-import { appStep, fileState, pool, REPO, sleep, type AppStep } from './fault-harness.ts'
+import { appStep, artifactState, fileState, pool, REPO, sleep, type AppStep } from './fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
 /**
@@ -63,11 +61,7 @@ async function readState(h: StoreHarness, store: string, key: SuiteKey): Promise
   if (store.startsWith('file:')) return fileState(store.slice(5), key)
   if (store === 'artifact') {
     // Straight from the runtime emulator's blobs (the toolkit in-process would flood the log).
-    const docs: ServiceData[] = []
-    for (const a of h.runtime.artifacts(REPO).filter((x) => x.name.startsWith(suitePrefix(key)))) {
-      docs.push(parseServiceData((await unzipText(h.runtime.artifactZip(a.id)!)).get('fragment.json')!))
-    }
-    return mergeAll(key, docs)
+    return (await artifactState(h.runtime, key)).merged
   }
   h.enterJob({ runId: RUN_ID, jobId: 'verify', repository: REPO, headSha: key.head_sha })
   const reader = new CacheStore({ rest: await h.rest() })
