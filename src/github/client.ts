@@ -1,11 +1,12 @@
-// The one GitHub client every command uses: @actions/github's Octokit (REST methods, paginate,
-// the runner's proxy settings) plus bounded retries and rate-limit handling.
+// The one GitHub client every command uses: @actions/github's Octokit (REST methods, paginate)
+// over http-fetch.ts (the runner's proxy settings) plus bounded retries and rate-limit handling.
 import * as core from '@actions/core'
 import { GitHub, getUserAgentWithOrchestrationId } from '@actions/github/lib/utils'
 import type { Octokit } from '@octokit/core'
 import type { OctokitOptions } from '@octokit/core/types'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { httpFetch } from './http-fetch.ts'
 
 /** A fixed token, or a function returning a fresh one per request (app JWTs, refreshed installation tokens). */
 export type TokenSource = string | (() => Promise<string>)
@@ -153,6 +154,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     authStrategy: tokenSourceAuth,
     auth: { source },
     requestTimeoutMs: options.requestTimeoutMs,
+    // Not Node's fetch (see http-fetch.ts); this replaces @actions/github's proxy-aware default.
+    request: { fetch: httpFetch },
     retry: {
       retries: options.retries ?? 3,
       retryAfterBaseValue: base,

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
 import type { SuiteKey } from '../checks/types.ts'
+import { httpFetch } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
@@ -150,7 +151,7 @@ export class ArtifactStore implements StateStore {
       )
       const location = headers.location
       if (status !== 302 || typeof location !== 'string') throw new Error(`unexpected reply ${status} without a redirect`)
-      const blob = await fetch(location)
+      const blob = await httpFetch(location)
       if (!blob.ok) throw new Error(`blob storage answered ${blob.status}`)
       const text = (await unzipText(Buffer.from(await blob.arrayBuffer()))).get(FILE)
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
