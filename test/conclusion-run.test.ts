@@ -20,6 +20,7 @@ beforeAll(async () => {
 })
 afterEach(() => {
   expect(gh.violations).toEqual([])
+  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // the aggregate test's lowered limits end with it
 })
 afterAll(async () => {
   await gh.close()
@@ -38,11 +39,11 @@ function newSuite(repo = REPO): Suite {
   return { sha: randomBytes(20).toString('hex'), dir, repo }
 }
 
-async function step(s: Suite, command: string, inputs: Record<string, string>, attempt = 1): Promise<RunActionResult> {
+async function step(s: Suite, command: string, inputs: Record<string, string>, attempt = 1, timeoutMs = 60_000): Promise<RunActionResult> {
   const result = await runAction({
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${s.dir}`, ...inputs },
     env: { GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000', GITHUB_SHA: s.sha, GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_REPOSITORY: s.repo },
-    timeoutMs: 60_000,
+    timeoutMs,
   })
   expect(result.exitCode, `${command} ${JSON.stringify(inputs)}\n${result.stdout}\n${result.stderr}`).toBe(0)
   expect(result.errors).toEqual([])
@@ -225,5 +226,37 @@ describe('aggregate mode', () => {
     const merged = state(s)
     expect(Object.values(merged.check_runs).filter((r) => r.state === 'built')).toHaveLength(150)
     expect(Object.values(merged.check_runs).every((r) => r.state_synced && r.check_run_id === undefined)).toBe(true)
+  }, 240_000)
+})
+
+// Not concurrent: the emulator's fault below must meet this test's request only.
+describe('the last two jobs ending at once', () => {
+  test('the later writer completes the CONCLUSION run, even when the other build looked queued at its first listing', async () => {
+    const s = newSuite()
+    await step(s, 'queued', { builds: 'a,b' })
+    await step(s, 'building', { builds: 'a' })
+    let release!: () => void
+    const until = new Promise<void>((r) => { release = r })
+    const before = gh.requests.length
+    gh.faults.add({ match: 'graphql:updateCheckRun', kind: 'delay', until })
+    // a's built step lists (b looks queued: its building has not run) and waits in its check-run update...
+    let aEnded = false
+    const aBuilt = step(s, 'built', { builds: 'a', conclusion: 'success' }, 1, 180_000).finally(() => { aEnded = true })
+    const sent = () => gh.requests.slice(before).some((r) => r.graphqlOperations?.includes('updateCheckRun'))
+    while (!sent() && !aEnded) await new Promise((r) => setTimeout(r, 20))
+    if (!sent()) await aBuilt // ended without sending it: its output says why
+    expect(sent(), "a's built step ended without its check-run update").toBe(true)
+    // ...while b's building and built both run: b lists a as building, writes, lists again: a still building.
+    await step(s, 'building', { builds: 'b' })
+    const b = await step(s, 'built', { builds: 'b', conclusion: 'success' })
+    expect(b.stdout).not.toContain('ended at once')
+    expect(latest(s).status).toBe('in_progress')
+    release()
+    const a = await aBuilt
+    // a's write lands last: listing again after it, a sees b built and completes the run.
+    expect(a.stdout).toContain("The suite's last builds ended at once: ci / CONCLUSION built")
+    expect(conclusions(s)).toHaveLength(1)
+    expect(latest(s)).toMatchObject({ status: 'completed', conclusion: 'success' })
+    expect(state(s).conclusion_run).toMatchObject({ state: 'built', state_synced: true })
   }, 240_000)
 })

@@ -132,11 +132,6 @@ export function mayBeComplete(data: ServiceData, listed: FragmentRef[]): boolean
   return states.length > 0 && states.every((s) => s === 'built')
 }
 
-/** Whether every unfinished build is under way (building): its job may be ending alongside this one. */
-function othersUnderWay(data: ServiceData, listed: FragmentRef[]): boolean {
-  return newestStates(data, listed).every((s) => s !== 'queued')
-}
-
 async function report(session: Session, inputs: TransitionInputs): Promise<void> {
   const { ctx, key, inputs: common } = session
   const now = new Date().toISOString()
@@ -205,10 +200,12 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
     : { saved: true }
 
   // The last jobs of a matrix, ending at once, each list before the others' fragments are written,
-  // so none sees the suite complete. The later writer sees the earlier one's: a built step that
-  // left the suite open while every unfinished build was under way lists once more after writing.
+  // so none sees the suite complete. Whichever write lands last, its writer sees the others' when
+  // it lists again: so a built step that left the suite open lists once more after writing. Every
+  // such step, not only those that saw every other build under way: a build that looked queued may
+  // have had its building and built both land while this step was between listing and writing.
   let late: Awaited<ReturnType<typeof completeLate>> | undefined
-  if (inputs.state === 'built' && firstListed && saved.saved && !sent.conclusion && common.conclusionCheck && othersUnderWay(after, firstListed)) {
+  if (inputs.state === 'built' && firstListed && saved.saved && !sent.conclusion && common.conclusionCheck) {
     late = await completeLate(session, read, mergeServiceData(after, fragment), aggregate, now)
   }
 

@@ -41,6 +41,8 @@ type CacheModule = typeof import('@actions/cache')
 const DIR = '.github-app-ci-store'
 /** Saves and restores under way in this process: the last one out removes the (then empty) DIR. */
 let busy = 0
+/** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
+let removing: Promise<void> = Promise.resolve()
 const relPath = (key: string) => `${DIR}/${key}.json`
 
 const SCOPE_RULE =
@@ -62,7 +64,7 @@ export class CacheStore implements StateStore {
     this.#checkWritable()
     const file = path.resolve(relPath(cacheKey))
     let id: number
-    busy++
+    await this.#enter()
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
@@ -205,9 +207,12 @@ export class CacheStore implements StateStore {
   async #restore(ref: FragmentRef): Promise<Fragment> {
     const cacheKey = ref.id
     const file = path.resolve(relPath(cacheKey))
-    busy++
+    await this.#enter()
     try {
       await fs.rm(file, { force: true })
+      // Made here, not by tar: two tars extracting at once into a missing directory race to make
+      // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
+      await fs.mkdir(path.dirname(file), { recursive: true })
       const hit = await (await this.#cache()).restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true)
       if (hit === cacheKey) return { ...ref, text: await fs.readFile(file, 'utf8') }
     } catch (e) {
@@ -239,10 +244,16 @@ export class CacheStore implements StateStore {
     )
   }
 
+  async #enter(): Promise<void> {
+    busy++
+    await removing
+  }
+
   /** Removes a fragment's file, and the directory once no save or restore is under way. */
   async #tidy(file: string): Promise<void> {
     await fs.rm(file, { force: true })
-    if (--busy === 0) await fs.rmdir(path.dirname(file)).catch(() => undefined)
+    // Set in the same turn as the count reaches 0, so that whoever enters next waits for it.
+    if (--busy === 0) await (removing = fs.rmdir(path.dirname(file)).catch(() => undefined))
   }
 
   #failed(what: string, e: unknown, code: 'failed' | 'restore-failed' = 'failed'): StoreError {

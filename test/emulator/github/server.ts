@@ -162,7 +162,7 @@ export class Emulator implements GitHubEmulator {
 
     const fault = this.takeFault(found?.op.operationId, analysis)
     if (fault?.kind === 'reset') { req.socket.destroy(); return }
-    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000))
+    if (fault?.kind === 'delay') await (fault.until ?? new Promise((r) => setTimeout(r, fault.delayMs ?? 1000)))
 
     const { auth, error: authError } = await this.authenticate(req.headers.authorization)
     record.auth = auth.kind

@@ -84,6 +84,8 @@ export interface Fault {
   retryAfterSeconds?: number
   /** for 'delay' (the request is then served normally) */
   delayMs?: number
+  /** for 'delay': hold the request until this settles instead (a test orders two steps' requests) */
+  until?: Promise<unknown>
 }
 
 export interface RequestAuth {
