@@ -1,5 +1,5 @@
 // Bench (4): the size of dist/ (raw and gzip), which chunks each command loads, and cold start:
-// from starting the process to the emulator's first request (median of 10).
+// from starting the process to the emulator's first request (median of 6).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,7 +16,7 @@ const gz = (file: string) => gzipSync(fs.readFileSync(file)).length
 
 interface Probe { label: string; script: string; entry?: 'main' | 'post'; inputs: Record<string, string | undefined>; state?: Record<string, string> }
 
-export async function benchBundle(w: BenchWorld, runs = 10): Promise<Section> {
+export async function benchBundle(w: BenchWorld, runs = 6): Promise<Section> {
   w.setLatency(0)
   const dir = w.dist.dir
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size)

@@ -10,7 +10,7 @@ import type { BenchWorld } from './lib/world.ts'
 const LATENCY_MS = 30
 const COMMANDS = ['queued', 'building', 'built'] as const
 
-export async function benchStores(w: BenchWorld, rounds = 5): Promise<Section> {
+export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-file-store-'))
   const stores = ['artifact', 'cache', `file:${path.join(workdir, 'state')}`]
   const label = (s: string) => (s.startsWith('file:') ? 'file:<dir>' : s)
