@@ -1,5 +1,6 @@
-// Shared by test/fault-matrix.test.ts and test/soak.test.ts: run the real dist/ as one app step
-// against a GitHub emulator, run many such things a few at a time, and read a file store back.
+// Shared by the tests that run the real dist/ as app steps of matrix jobs (fault matrix, soak,
+// matrix, job memory, reconcile): one step against a GitHub emulator, a job's runner environment,
+// many steps a few at a time, and a file or artifact store read back.
 import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { FileStore } from '../src/store/file.ts'
@@ -28,6 +29,20 @@ export interface AppStep {
   result: RunActionResult
   /** The GitHub requests made while the step ran (other steps' too, if any ran at once). */
   requests: RecordedRequest[]
+}
+
+/**
+ * A matrix job's runner environment on `main`: the runtime emulator's tokens for (run, job), and
+ * the run, job and commit the runner sets; RUNNER_TEMP when the job's steps share one.
+ */
+export function jobEnv(runtime: RuntimeEmulator, o: { runId: number; job: string; sha: string; repository?: string; runnerTemp?: string }): Record<string, string> {
+  return {
+    ...runtime.runtimeEnv({ runId: o.runId, jobId: o.job, ref: 'refs/heads/main', repository: o.repository ?? REPO, headSha: o.sha }),
+    GITHUB_RUN_ID: String(o.runId),
+    GITHUB_JOB: o.job,
+    GITHUB_SHA: o.sha,
+    ...(o.runnerTemp ? { RUNNER_TEMP: o.runnerTemp } : {}),
+  }
 }
 
 /** One step of the action (main only: the check commands revoke nothing), as the runner runs it. */

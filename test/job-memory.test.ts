@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mergeAll } from '../src/checks/service-data.ts'
 import type { SuiteKey } from '../src/checks/types.ts'
 import { JobMemory } from '../src/store/job-memory.ts'
-import { appStep, artifactState, REPO } from './fault-harness.ts'
+import { appStep, artifactState, jobEnv, REPO } from './fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
 const RUN_ID = 100
@@ -36,12 +36,7 @@ async function step(sha: string, job: string, command: string, inputs: Record<st
     sha,
     store: 'artifact',
     inputs,
-    env: {
-      ...h.runtime.runtimeEnv({ runId, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha }),
-      GITHUB_RUN_ID: String(runId),
-      GITHUB_JOB: job,
-      RUNNER_TEMP: runnerTemp,
-    },
+    env: jobEnv(h.runtime, { runId, job, sha, runnerTemp }),
   })
   expect(result.exitCode, `${job} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
   expect(result.warnings, result.stdout).toEqual([])

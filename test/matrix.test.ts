@@ -6,10 +6,9 @@ import { suitePrefix } from '../src/store/naming.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from './emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
-import { artifactState } from './fault-harness.ts'
+import { artifactState, jobEnv, REPO } from './fault-harness.ts'
 import { runAction, type RunActionResult } from './runner.ts'
 
-const REPO = 'octo-org/repo-a'
 const RUN_ID = 1000
 let gh: GitHubEmulator
 let runtime: RuntimeEmulator
@@ -31,12 +30,9 @@ async function step(sha: string, store: string, job: string, command: string, in
   const result = await runAction({
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store, ...inputs },
     env: {
-      ...runtime.runtimeEnv({ runId: RUN_ID, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha }),
+      ...jobEnv(runtime, { runId: RUN_ID, job, sha }),
       GITHUB_API_URL: gh.url,
       GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
-      GITHUB_SHA: sha,
-      GITHUB_RUN_ID: String(RUN_ID),
-      GITHUB_JOB: job,
     },
     timeoutMs: 120_000,
   })

@@ -24,6 +24,7 @@ import { fragmentName, suitePrefix } from '../src/store/naming.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type GitHubEmulator, type RecordedRequest } from './emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
+import { jobEnv } from './fault-harness.ts'
 import { runAction, type RunActionResult } from './runner.ts'
 
 const HOUR = 3_600_000
@@ -438,12 +439,7 @@ test('1,000 suites with 10 unsynced builds: requests for those 10 only, then non
 
 test('artifact store: reconcile in a later run merges the fragments of earlier runs and deletes them', async () => {
   const head = sha()
-  const job = (runId: number, jobId: string) => ({
-    ...runtime.runtimeEnv({ runId, jobId, ref: 'refs/heads/main', headSha: head }),
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_JOB: jobId,
-    GITHUB_SHA: head,
-  })
+  const job = (runId: number, jobId: string) => jobEnv(runtime, { runId, job: jobId, sha: head })
   // Run 3001: the queued report's reply is lost (and so is the listing that would adopt it).
   gh.faults.add({ match: 'graphql:createCheckRun', kind: 'drop-after-write', times: 2 })
   gh.faults.add({ match: 'checks/list-for-ref', kind: 'status', status: 502, times: 40 })

@@ -14,7 +14,7 @@ import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { CacheStore } from '../src/store/cache.ts'
 import type { Fault } from './emulator/github/index.ts'
-import { appStep, artifactState, fileState, pool, REPO, sleep, type AppStep } from './fault-harness.ts'
+import { appStep, artifactState, fileState, jobEnv, pool, REPO, sleep, type AppStep } from './fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
 /** Jobs per store (SOAK_JOBS overrides). Every step is a Node process: the soak is CPU-bound on 2 cores. */
@@ -97,13 +97,7 @@ describe.each((process.env.SOAK_STORES ?? 'file,artifact,cache').split(','))('st
           sha,
           store,
           inputs,
-          env: {
-            ...runtime.runtimeEnv({ runId: RUN_ID, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha }),
-            GITHUB_RUN_ID: String(RUN_ID),
-            GITHUB_JOB: job,
-            RUNNER_TEMP: runnerTemp(job),
-            ...env,
-          },
+          env: { ...jobEnv(runtime, { runId: RUN_ID, job, sha, runnerTemp: runnerTemp(job) }), ...env },
           timeoutMs: 120_000,
         })
 
