@@ -63,6 +63,23 @@ describe('32 concurrent writers while 10% of Twirp calls fail once', () => {
   }
 })
 
+describe('cache store', () => {
+  it('restores a fragment again when its download fails (restoreCache reports that as a miss)', async () => {
+    const store = new CacheStore({ rest })
+    const key = newSuite()
+    const texts = ['{"a":1}', '{"b":2}']
+    for (const [i, t] of texts.entries()) await store.writeFragment(key, t, writer({ job: `job${i}` }))
+    const before = h.runtime.calls.length
+    h.runtime.faults.add({ match: 'blob:get', times: 1 })
+    try {
+      expect((await store.readFragments(key)).map((f) => f.text).sort()).toEqual(texts)
+    } finally {
+      h.runtime.faults.clear()
+    }
+    expect(h.runtime.calls.slice(before).filter((c) => c.method === 'Get Blob').map((c) => c.status).sort()).toEqual([200, 200, 500])
+  })
+})
+
 describe('file store', () => {
   it('keeps every fragment when 8 processes write to one directory at once', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'file-store-procs-'))

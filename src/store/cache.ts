@@ -15,6 +15,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
+import { retryBaseMs } from '../github/client.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
@@ -44,6 +45,8 @@ let busy = 0
 /** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
 let removing: Promise<void> = Promise.resolve()
 const relPath = (key: string) => `${DIR}/${key}.json`
+/** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
+const RESTORE_ATTEMPTS = 2
 
 const SCOPE_RULE =
   'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
@@ -205,7 +208,18 @@ export class CacheStore implements StateStore {
   }
 
   async #restore(ref: FragmentRef): Promise<Fragment> {
-    const cacheKey = ref.id
+    for (let attempt = 1; ; attempt++) {
+      const text = await this.#restoreOnce(ref.id)
+      if (text !== undefined) return { ...ref, text }
+      const why = await this.#whyMissed(ref.id)
+      // restoreCache answers a failed download (or tar) as a miss: an entry that exists gets one more try.
+      if (!why.retry || attempt >= RESTORE_ATTEMPTS) throw why.error
+      await new Promise((resolve) => setTimeout(resolve, retryBaseMs()))
+    }
+  }
+
+  /** The fragment's text, or undefined when restoreCache missed. */
+  async #restoreOnce(cacheKey: string): Promise<string | undefined> {
     const file = path.resolve(relPath(cacheKey))
     await this.#enter()
     try {
@@ -214,34 +228,42 @@ export class CacheStore implements StateStore {
       // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
       await fs.mkdir(path.dirname(file), { recursive: true })
       const hit = await (await this.#cache()).restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true)
-      if (hit === cacheKey) return { ...ref, text: await fs.readFile(file, 'utf8') }
+      return hit === cacheKey ? await fs.readFile(file, 'utf8') : undefined
     } catch (e) {
       throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
     } finally {
       await this.#tidy(file)
     }
-    throw await this.#whyMissed(cacheKey)
   }
 
-  /** A listed key that does not restore: out of this run's scopes, deleted, or a failed download. */
-  async #whyMissed(cacheKey: string): Promise<StoreError> {
+  /**
+   * A listed key that does not restore: out of this run's scopes, deleted, or a failed download
+   * (`retry`: the entry is there, the download may work next time).
+   */
+  async #whyMissed(cacheKey: string): Promise<{ error: StoreError; retry: boolean }> {
     const readable = this.#readableScopes()
     const entries = this.#options.rest ? await this.#list(cacheKey).catch(() => []) : []
     const same = entries.filter((e) => e.key === cacheKey)
     if (this.#options.rest && same.length === 0) {
-      return new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} no longer exists (deleted or evicted).`)
+      return { retry: false, error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} no longer exists (deleted or evicted).`) }
     }
     if (readable && same.length > 0 && !same.some((e) => readable.has(e.ref))) {
-      return new StoreError(
-        this.description, 'not-visible',
-        `cache entry ${cacheKey} was saved in ${same.map((e) => e.ref).join(', ')}, which this run cannot read. ${SCOPE_RULE}`,
-      )
+      return {
+        retry: false,
+        error: new StoreError(
+          this.description, 'not-visible',
+          `cache entry ${cacheKey} was saved in ${same.map((e) => e.ref).join(', ')}, which this run cannot read. ${SCOPE_RULE}`,
+        ),
+      }
     }
-    return new StoreError(
-      this.description, 'restore-failed',
-      `cache entry ${cacheKey} exists but did not restore: restoreCache reports a failed download as a miss ` +
-        '(the warning above has its reason).',
-    )
+    return {
+      retry: true,
+      error: new StoreError(
+        this.description, 'restore-failed',
+        `cache entry ${cacheKey} exists but did not restore (${RESTORE_ATTEMPTS} tries): restoreCache reports a failed ` +
+          'download as a miss (the warnings above have its reasons).',
+      ),
+    }
   }
 
   async #enter(): Promise<void> {
