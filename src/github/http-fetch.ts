@@ -44,6 +44,7 @@ export interface HttpFetchResponse {
   arrayBuffer(): Promise<ArrayBuffer>
 }
 
+/** Octokit iterates the headers and asks for content-type; names are lower case, as Node gives them. */
 export class ResponseHeaders implements Iterable<[string, string]> {
   readonly #map: Map<string, string>
   constructor(raw: http.IncomingHttpHeaders) {
@@ -55,15 +56,6 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
   get(name: string): string | null {
     return this.#map.get(name.toLowerCase()) ?? null
-  }
-  has(name: string): boolean {
-    return this.#map.has(name.toLowerCase())
-  }
-  forEach(fn: (value: string, name: string) => void): void {
-    for (const [k, v] of this.#map) fn(v, k)
-  }
-  entries(): IterableIterator<[string, string]> {
-    return this.#map.entries()
   }
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.#map.entries()
