@@ -45,6 +45,13 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, body: string
       return send(303, { location: '/echo' })
     case '/loop':
       return send(302, { location: '/loop' })
+    case '/second-on-socket-resets': {
+      // as a server closing an idle kept-alive connection: the next request on it meets a reset
+      const socket = req.socket as net.Socket & { served?: number }
+      socket.served = (socket.served ?? 0) + 1
+      if (socket.served > 1) return void socket.resetAndDestroy()
+      return send(200, {}, 'served')
+    }
     case '/hang':
       return // never answers
     case '/cut':
@@ -168,6 +175,15 @@ describe('httpFetch', () => {
     await new Promise((r) => closed.close(r))
     await expect(httpFetch(`${url}/x`)).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } })
     await expect(httpFetch(`${origin}/cut`)).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed' })
+  })
+
+  test('sends a GET again on a fresh connection when the kept-alive one was reset, a POST not', async () => {
+    expect(await (await httpFetch(`${origin}/second-on-socket-resets`)).text()).toBe('served')
+    expect(await (await httpFetch(`${origin}/second-on-socket-resets`)).text()).toBe('served')
+    expect(seen.filter((s) => s.url === '/second-on-socket-resets')).toHaveLength(3) // the reset one, then a fresh socket
+    // the fresh connection, kept alive, has served one: a POST on it meets the reset and is not sent again
+    await expect(httpFetch(`${origin}/second-on-socket-resets`, { method: 'POST', body: 'x' })).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNRESET' } })
+    expect(seen.filter((s) => s.url === '/second-on-socket-resets')).toHaveLength(4)
   })
 
   test('goes through the proxy of HTTP_PROXY, as the toolkit does', async () => {

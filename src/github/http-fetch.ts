@@ -14,6 +14,7 @@ import { HttpClient } from '@actions/http-client'
 
 const MAX_REDIRECTS = 20
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 
 /** One keep-alive HttpClient per protocol: it caches a single agent, made for the first URL's. */
 const clients = new Map<string, HttpClient>()
@@ -99,7 +100,7 @@ interface Reply {
   body: Buffer
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Reply> {
+function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, resent = false): Promise<Reply> {
   if (signal?.aborted) return Promise.reject(signal.reason)
   const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body
   const outgoing: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...headers }
@@ -125,7 +126,13 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
         }
       })
     })
-    request.on('error', fail)
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed while idle fails the next request on it before
+      // any reply (Node's advice: send it again); only idempotent ones, once.
+      const stale = request.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted
+      if (stale && !resent && IDEMPOTENT.has(method)) resolve(send(url, method, headers, body, signal, true))
+      else fail(error)
+    })
     request.end(payload)
   })
 }
