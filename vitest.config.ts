@@ -8,7 +8,7 @@ export default defineConfig({
     // Most test time is waiting (child processes, retry pauses, GitHub's 1 s spacing of writes),
     // so more files than cores run at once.
     maxWorkers: 4,
-    setupFiles: ['test/setup/secret-scan.ts'],
+    setupFiles: ['test/setup/secret-scan.ts', 'test/setup/emulator-violations.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

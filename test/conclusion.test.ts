@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
+  conclusionFor,
   conclusionOutput,
   conclusionStep,
   cutToBytes,
@@ -25,8 +26,9 @@ function build(name: string, state: BuildState, conclusion?: Conclusion, over: P
   }
 }
 
+/** A suite a queued step registered (the usual pipeline); pass `registered: undefined` for one without. */
 function suite(runs: Record<string, CheckRunRecord>, extra: Partial<ServiceData> = {}): ServiceData {
-  return { version: 1, repository: 'o/r', head_sha: 'a'.repeat(40), suite: 'ci', check_runs: runs, ...extra }
+  return { version: 1, repository: 'o/r', head_sha: 'a'.repeat(40), suite: 'ci', check_runs: runs, registered: { since: '2026-05-01T11:00:00Z' }, ...extra }
 }
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
@@ -317,10 +319,33 @@ describe('conclusionStep', () => {
   it('re-sends what may not have reached GitHub', () => {
     expect(conclusionStep(open({ state_synced: false }), running)).toEqual({ op: 'update', state: 'building', generation: 1 })
     expect(conclusionStep(open({ check_run_id: undefined, state_synced: false }), running)).toEqual({ op: 'create', state: 'building', generation: 1 })
-    // A completion not confirmed is re-sent with the answer it recorded.
-    expect(conclusionStep(open({ state: 'built', conclusion: 'failure', state_synced: false }), result({ a: build('a', 'built', 'success') }))).toEqual({
+    // A completion not confirmed is re-sent with the answer it recorded, while the suite agrees.
+    expect(conclusionStep(open({ state: 'built', conclusion: 'failure', state_synced: false }), result({ a: build('a', 'built', 'failure') }))).toEqual({
       op: 'update', state: 'built', generation: 1, conclusion: 'failure',
     })
+  })
+
+  it('creates a new run when a later report contradicts the completed one (GitHub keeps a completed run)', () => {
+    for (const synced of [true, false]) {
+      const green = open({ state: 'built', conclusion: 'success', state_synced: synced })
+      const data = suite({ a: build('a', 'built', 'success'), b: build('b', 'built', 'failure') })
+      expect(conclusionStep(green, conclusionFor(data, green, { warningAs: 'success' }))).toEqual({ op: 'create', state: 'built', generation: 1, conclusion: 'failure' })
+    }
+    // Once completed in its generation the suite was declared over: a build still pending counts as failed.
+    const green = open({ state: 'built', conclusion: 'success' })
+    const pending = suite({ a: build('a', 'built', 'success'), b: build('b', 'building') })
+    expect(conclusionFor(pending, green, { warningAs: 'success' })).toMatchObject({ complete: true, conclusion: 'failure', unfinished: ['b'] })
+    expect(conclusionStep(green, conclusionFor(pending, green, { warningAs: 'success' }))).toMatchObject({ op: 'create', conclusion: 'failure' })
+    // And one that agrees leaves it alone.
+    const agreed = suite({ a: build('a', 'built', 'success') })
+    expect(conclusionStep(green, conclusionFor(agreed, green, { warningAs: 'success' }))).toEqual({ op: 'none', generation: 1 })
+  })
+
+  it('never completes a suite no queued step registered, except at the end', () => {
+    const data = suite({ a: build('a', 'built', 'success') }, { registered: undefined })
+    expect(suiteConclusion(data, { warningAs: 'success' })).toMatchObject({ complete: false })
+    expect(suiteConclusion(data, { warningAs: 'success', final: true })).toMatchObject({ complete: true, conclusion: 'success' })
+    expect(conclusionStep(undefined, suiteConclusion(data, { warningAs: 'success' }))).toMatchObject({ op: 'create', state: 'building' })
   })
 
   it('conclude completes an open run even with builds that never finished', () => {

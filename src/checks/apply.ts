@@ -30,10 +30,11 @@ export interface ApplyContext {
    */
   mayAlreadyExist?(build: string): boolean
   /**
-   * The run to adopt for a build (service-data.ts findAdoptable: any generation of the
-   * build, newest). Default: the newest run whose external_id equals externalId(build, record).
+   * The run to adopt for a build (service-data.ts findAdoptable: the record's generation, else
+   * an open run of an older one). Default: the newest run whose external_id equals
+   * externalId(build, record).
    */
-  adoptable?(runs: ListedCheckRun[], build: string): ListedCheckRun | undefined
+  adoptable?(runs: ListedCheckRun[], build: string, record: CheckRunRecord): ListedCheckRun | undefined
   /** Passed to createAndUpdateCheckRuns (tests lower the gap). */
   maxPerRequest?: number
   minMsBetweenRequests?: number
@@ -75,8 +76,16 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     })
   const adopt = (runs: ListedCheckRun[], i: number) =>
     ctx.adoptable
-      ? ctx.adoptable(runs, writes[i]!.build)
+      ? ctx.adoptable(runs, writes[i]!.build, writes[i]!.record)
       : runs.filter((r) => r.external_id === fields[i]!.external_id).sort((a, b) => b.id - a.id)[0]
+  // A completed run is final on GitHub (test/emulator/github/checks-store.ts cites why): one that
+  // already shows the planned end gets only its content; one that shows another end is left
+  // alone and a new run of the same name is created (GitHub shows the newest).
+  const onto = (run: ListedCheckRun, f: Fields): CheckRunItem | undefined => {
+    if (run.status !== 'completed') return { kind: 'update', node_id: run.node_id, ...f }
+    if (!showsEnd(run, f)) return undefined
+    return { kind: 'update', node_id: run.node_id, ...contentOnly(f) }
+  }
 
   let repositoryId = ctx.repositoryNodeId
   if (!repositoryId) {
@@ -114,7 +123,8 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     const runs = before as ListedCheckRun[]
     if (op.op === 'create') {
       const adopted = mayExist[i] ? adopt(runs, i) : undefined
-      if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
+      const item = adopted && onto(adopted, f)
+      if (item) return first.push({ i, item, adopted })
       return first.push({ i, item: { kind: 'create', ...f } })
     }
     const nodeId = op.node_id ?? runs.find((r) => r.id === op.check_run_id)?.node_id
@@ -124,9 +134,15 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
   const replies = await send(first.map((f) => f.item))
 
   const maybeCreated: number[] = []
-  first.forEach(({ i, adopted }, k) => {
+  // Updates GitHub answered with a completed run that shows another end: it kept the run as it
+  // was, so the planned state goes on a new run of the same name.
+  const kept: number[] = []
+  first.forEach(({ i, item, adopted }, k) => {
     const reply = replies[k]!
-    if (reply.ok) done(i, reply)
+    if (reply.ok && item.kind === 'update' && tookNot(reply, fields[i]!)) {
+      if (reply.status === 'completed') kept.push(i)
+      else failed(i, `GitHub answered status ${reply.status ?? 'unknown'} for a run asked to be ${fields[i]!.status}`)
+    } else if (reply.ok) done(i, reply)
     else if (adopted) failed(i, `updating adopted check run ${adopted.id} failed: ${reply.error}`, adopted)
     else if (writes[i]!.op === 'create' && !reply.ok && reply.inFlight) {
       // Abandoned, not answered: GitHub may still write it after any listing we make now, so
@@ -135,25 +151,35 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     } else if (writes[i]!.op === 'create' && reply.maybeWritten) maybeCreated.push(i)
     else failed(i, `${writes[i]!.op} failed: ${reply.error}`)
   })
-  if (maybeCreated.length === 0) return results as AppliedBuild[]
+  if (maybeCreated.length === 0 && kept.length === 0) return results as AppliedBuild[]
 
-  // A lost reply or a 5xx: the run may exist. Adopt it from one listing, else create once more.
-  let after: ListedCheckRun[]
-  try {
-    after = await list()
-  } catch (error) {
-    for (const i of maybeCreated) failed(i, `the create may have reached GitHub; listing check runs failed: ${message(error)}`)
-    return results as AppliedBuild[]
-  }
   const second: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
+  for (const i of kept) {
+    // From here on a create: should it fail, the record must not name the completed run, so that
+    // the next write adopts the new run (by its generation's external id) or creates it.
+    const { check_run_id: _id, node_id: _node, ...record } = writes[i]!.record
+    writes[i] = { op: 'create', build: writes[i]!.build, record }
+    second.push({ i, item: { kind: 'create', ...fields[i]! } })
+  }
+  // A lost reply or a 5xx: the run may exist. Adopt it from one listing, else create once more.
+  let after: ListedCheckRun[] = []
+  if (maybeCreated.length > 0) {
+    try {
+      after = await list()
+    } catch (error) {
+      for (const i of maybeCreated) failed(i, `the create may have reached GitHub; listing check runs failed: ${message(error)}`)
+      maybeCreated.length = 0
+    }
+  }
   for (const i of maybeCreated) {
     const f = fields[i]!
     const run = adopt(after, i)
     if (!run) {
       second.push({ i, item: { kind: 'create', ...f } })
-    } else if (run.external_id !== f.external_id || run.status !== f.status || (f.status === 'completed' && run.conclusion !== f.conclusion)) {
-      // Not our create (an older lost one of this build): bring it to the state planned now.
-      second.push({ i, item: { kind: 'update', node_id: run.node_id, ...f }, adopted: run })
+    } else if (run.external_id !== f.external_id || !showsEnd(run, f)) {
+      // Not our create (an older lost one of this build): bring it to the state planned now,
+      // or leave it and create when it is completed with another end.
+      second.push({ i, item: onto(run, f) ?? { kind: 'create', ...f }, ...(run.status === 'completed' && !showsEnd(run, f) ? {} : { adopted: run }) })
     } else if ((f.output?.annotations?.length ?? 0) > ANNOTATIONS_PER_REQUEST) {
       // Our create, written with its first 50 annotations: append the rest.
       second.push({ i, item: { kind: 'update', node_id: run.node_id, ...f, annotations_sent: ANNOTATIONS_PER_REQUEST }, adopted: run })
@@ -161,15 +187,36 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
       done(i, { check_run_id: run.id, node_id: run.node_id, url: run.html_url })
     }
   }
+  if (second.length === 0) return results as AppliedBuild[]
   const retried = await send(second.map((s) => s.item))
-  second.forEach(({ i, adopted }, k) => {
+  second.forEach(({ i, item, adopted }, k) => {
     const reply = retried[k]!
+    if (reply.ok && item.kind === 'update' && tookNot(reply, fields[i]!)) {
+      return failed(i, `GitHub kept check run ${reply.check_run_id} as ${reply.status}/${reply.conclusion ?? 'none'}`, adopted)
+    }
     if (reply.ok) return done(i, reply)
     if (adopted) return failed(i, `adopted check run ${adopted.id}, but updating it failed: ${reply.error}`, adopted)
     const maybe = reply.maybeWritten ? ' (it may exist: reconcile adopts it by external_id)' : ''
     failed(i, `create failed twice: ${reply.error}${maybe}`)
   })
   return results as AppliedBuild[]
+}
+
+/** Whether GitHub's run shows the status (and, completed, the conclusion) planned. */
+function showsEnd(run: { status: string; conclusion: string | null }, f: Fields): boolean {
+  return run.status === f.status && (f.status !== 'completed' || run.conclusion === f.conclusion)
+}
+
+/** An update's reply shows another status or end than asked: GitHub did not take it. */
+function tookNot(reply: { status?: string; conclusion?: string | null }, f: Fields): boolean {
+  if (reply.status === undefined) return false // an older reply shape: nothing to compare
+  return !showsEnd({ status: reply.status, conclusion: reply.conclusion ?? null }, f)
+}
+
+/** What may still change on a completed run: everything but its status, conclusion and times. */
+function contentOnly(f: Fields): Fields {
+  const { status: _s, conclusion: _c, started_at: _st, completed_at: _ct, ...rest } = f
+  return rest
 }
 
 /** record.state → GitHub's status; times come from the transition, not from when it is sent. */

@@ -21,7 +21,10 @@ export interface ConclusionOptions {
 }
 
 export interface SuiteConclusion {
-  /** Every registered build is built (or `final`); an empty suite completes only when final. */
+  /**
+   * `final`, or a queued step registered the suite (ServiceData.registered) and every build
+   * known is built. Unregistered, more builds may still come: only conclude completes it.
+   */
   complete: boolean
   /** Set when complete. */
   conclusion?: 'success' | 'failure'
@@ -52,7 +55,10 @@ export function verdictOf(conclusion: Conclusion | undefined, warningAs: Warning
  * The conclusion from the merged data. The merge already keeps each build's newest record
  * (highest generation), so a re-run build counts by its re-run, not by its older failure.
  */
-export function suiteConclusion(data: Pick<ServiceData, 'check_runs'>, opts: ConclusionOptions): SuiteConclusion {
+export function suiteConclusion(
+  data: Pick<ServiceData, 'check_runs'> & Partial<Pick<ServiceData, 'registered'>>,
+  opts: ConclusionOptions,
+): SuiteConclusion {
   const byState: Record<BuildState, number> = { queued: 0, building: 0, built: 0 }
   const byConclusion: Record<Conclusion | 'unknown', number> = {
     success: 0, failure: 0, neutral: 0, cancelled: 0, skipped: 0,
@@ -75,7 +81,7 @@ export function suiteConclusion(data: Pick<ServiceData, 'check_runs'>, opts: Con
     if (verdictOf(record.conclusion, opts.warningAs) === 'fail') failed.push(id)
   }
   const total = ids.length
-  const complete = opts.final === true || (total > 0 && unfinished.length === 0)
+  const complete = opts.final === true || (data.registered !== undefined && total > 0 && unfinished.length === 0)
   const result: SuiteConclusion = { complete, generation, total, byState, byConclusion, failed, unfinished }
   if (complete) {
     // An empty final suite fails: with no builds recorded (a lost state, a queued step that
@@ -96,10 +102,34 @@ export type ConclusionStep =
   | { op: 'none'; generation: number }
 
 /**
- * What to do with the CONCLUSION check run, given its record and the suite's conclusion.
- * A completed run cannot go back to in_progress on GitHub, so a newer generation (a re-run
- * build) after completion gets a new run of the same name; an open one just moves on. A run
- * completed in this generation stays as it is.
+ * The conclusion the CONCLUSION run must show, given the run as recorded. Once it is completed in
+ * the suite's newest generation the suite was declared over, so what is still unfinished counts
+ * as failed (final): a later report can then only replace it with a truer end, never leave a
+ * green run standing beside a failed or pending build. `incomplete`: the caller knows of an
+ * unfinished build the data does not show (a filtered read saw it in the fragments' names).
+ */
+export function conclusionFor(
+  data: Pick<ServiceData, 'check_runs'> & Partial<Pick<ServiceData, 'registered'>>,
+  recorded: ConclusionRunRecord | undefined,
+  opts: ConclusionOptions & { incomplete?: boolean },
+): SuiteConclusion {
+  const result = suiteConclusion(data, opts)
+  if (!opts.final && recorded?.state === 'built' && recorded.generation >= result.generation) {
+    return suiteConclusion(data, { ...opts, final: true })
+  }
+  if (opts.incomplete && !opts.final && result.complete) {
+    const { conclusion: _unknown, ...rest } = result
+    return { ...rest, complete: false }
+  }
+  return result
+}
+
+/**
+ * What to do with the CONCLUSION check run, given its record and the suite's conclusion
+ * (conclusionFor). A completed run is final on GitHub (test/emulator/github/checks-store.ts cites
+ * why), so a newer generation (a re-run build) after completion gets a new run of the same name,
+ * and so does a later report that contradicts the completed run's conclusion (GitHub shows the
+ * newest run of a name); an open one just moves on.
  */
 export function conclusionStep(recorded: ConclusionRunRecord | undefined, result: SuiteConclusion): ConclusionStep {
   const generation = Math.max(1, result.generation, recorded?.generation ?? 1)
@@ -109,6 +139,7 @@ export function conclusionStep(recorded: ConclusionRunRecord | undefined, result
   if (!recorded) return { op: 'create', ...target }
   if (recorded.state === 'built') {
     if (recorded.generation < generation) return { op: 'create', ...target }
+    if (target.state === 'built' && recorded.conclusion !== undefined && target.conclusion !== recorded.conclusion) return { op: 'create', ...target }
     if (!recorded.state_synced) return { op: recorded.check_run_id === undefined ? 'create' : 'update', ...target, ...sameEnd(recorded) }
     return { op: 'none', generation }
   }

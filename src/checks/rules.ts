@@ -6,8 +6,11 @@
  * Per build, with R the recorded record and T the transition:
  * - no R: queued and built create; building skips (a nice-to-have notification).
  * - T older generation than R: skip with a warning (a later state is never overwritten).
- * - T newer generation than R (a re-run job): start over, writing T's state to R's check run
- *   (update when its id is known, else create), so no run of the old attempt is left behind.
+ * - T newer generation than R (a re-run job): start over. A completed check run is final on
+ *   GitHub (an update asking another status or conclusion is answered 200 and changes nothing:
+ *   brep's mod-ci-github-gq.cxx, and test/emulator/github/checks-store.ts for the other sources),
+ *   so when R is built T creates a new run of the same name, which GitHub shows in its place;
+ *   when R is queued or building, T's state goes onto R's run.
  * - same generation, T's state after R's (queued → building → built): write T.
  * - same generation, same state: queued and building skip ("unexpected rebuild", duplicate);
  *   built creates a new completed check run (a rebuild) when R is synced.
@@ -15,7 +18,8 @@
  * - R not synced: whatever would skip re-sends R instead (so the next notification repairs it),
  *   and a write updates R's run when its id is known, else creates (apply first adopts a run a
  *   lost reply may have made: see mayAlreadyExist).
- * "Write" = update when R has a check_run_id, else create.
+ * "Write" = update when R has a check_run_id, else create. No rule updates a built R to another
+ * state; apply.ts creates a new run should GitHub still show a completed run another way.
  */
 import { buildIdProblem, isIsoTime, recordOf, stateRank } from './service-data.ts'
 import type {
@@ -140,8 +144,12 @@ function planOne(
     )
   }
   if (t.generation > previous.generation) {
-    // A re-run: the same check run goes back to T's state.
-    return write(build, previous, recordFor(t, name, previous, true))
+    // A re-run: a completed run stays as it is, so T gets a new one; an open one moves on. Even
+    // a built R that may not have reached GitHub gets a new run: a record of T must never name
+    // a run that may be completed (the merge would keep that id over a create's lost reply); an
+    // open run it leaves behind is hidden by the newer run of the same name.
+    const reuse = previous.state !== 'built'
+    return write(build, reuse ? previous : undefined, recordFor(t, name, previous, reuse))
   }
 
   const ahead = stateRank(t.state) - stateRank(previous.state)

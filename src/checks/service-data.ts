@@ -539,15 +539,13 @@ export function buildKey(build: string): string {
  * (at most 99 characters). Without `generation`, the (suite, build) part, which every full
  * id of that build starts with (followed by ':').
  *
- * The generation is included, and matching ignores it, because:
- * - a re-run job (a new generation) updates the same check run rather than creating one, so
- *   one run carries the build across generations; apply sets the external id on every create
- *   and update, so it always names the generation the run now shows;
- * - reconcile adopts by (suite, build) prefix, taking the newest run: the run a lost create
- *   reply made is found whatever generation it was made for, and a run of an older
- *   generation is reused instead of being left stale beside a new one;
- * - when the state is lost, it is rebuilt from GitHub's runs, and the generation in the id
- *   keeps a late transition of an older attempt from overwriting a newer one.
+ * The generation is included because a completed run is final on GitHub: a re-run (a newer
+ * generation) of a built build gets a new run, so a build may have one run per generation (and
+ * more: a rebuild within one). Adoption after a lost reply looks for the run of the record's own
+ * generation (findAdoptable); when the state is lost and is rebuilt from GitHub's runs, the
+ * newest run of each build gives its record, and the generation in its id keeps a late
+ * transition of an older attempt from overwriting a newer one. A queued or building run that a
+ * re-run moves on (it is not completed) has its id rewritten to the new generation.
  */
 export function externalId(suite: SuiteKey, build: string, generation?: number): string {
   const base = `${EXTERNAL_ID_PREFIX}:${suiteHash(suite)}:${buildKey(build)}`
@@ -582,13 +580,15 @@ export interface ListedCheckRun {
 
 /**
  * The run to adopt for a build whose creation reply may have been lost: among the app's runs
- * on the commit whose external id names this (suite, build), the newest (highest id), which
- * is also the one GitHub shows for the name.
+ * on the commit whose external id names this (suite, build) and `generation`, the newest (highest
+ * id). Never a run of another generation: GitHub shows the newest run of a name, so moving an
+ * older one on would leave it hidden behind a newer one. Without `generation`, the newest of any.
  */
 export function findAdoptable<T extends ListedCheckRun>(
   runs: readonly T[],
   suite: SuiteKey,
   build: string,
+  generation?: number,
 ): T | undefined {
   const hash = suiteHash(suite)
   const key = buildKey(build)
@@ -596,6 +596,7 @@ export function findAdoptable<T extends ListedCheckRun>(
   for (const run of runs) {
     const parsed = parseExternalId(run.external_id)
     if (!parsed || parsed.suite_hash !== hash || parsed.build_key !== key) continue
+    if (generation !== undefined && parsed.generation !== generation) continue
     if (!best || run.id > best.id) best = run
   }
   return best

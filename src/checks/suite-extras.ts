@@ -1,12 +1,12 @@
 // The join of the suite-level fields of the service data (the aggregate switch and the
 // CONCLUSION check run), called by the service data's merge. Pure. Like the builds' merge it
 // is commutative, associative and idempotent, so fragments merge in any order.
-import type { AggregateRecord, BuildState, ConclusionRunRecord, ServiceData } from './types.ts'
+import type { AggregateRecord, BuildState, ConclusionRunRecord, RegisteredRecord, ServiceData } from './types.ts'
 
-export type SuiteExtras = Pick<ServiceData, 'aggregate' | 'conclusion_run'>
+export type SuiteExtras = Pick<ServiceData, 'aggregate' | 'conclusion_run' | 'registered'>
 
 /** The top-level keys of the service data that mergeSuiteExtras joins. */
-export const SUITE_EXTRA_KEYS = ['aggregate', 'conclusion_run'] as const satisfies readonly (keyof ServiceData)[]
+export const SUITE_EXTRA_KEYS = ['aggregate', 'conclusion_run', 'registered'] as const satisfies readonly (keyof ServiceData)[]
 
 /** Joins the suite-level fields of two documents; absent fields stay absent (no `undefined` keys). */
 export function mergeSuiteExtras(a: SuiteExtras, b: SuiteExtras): SuiteExtras {
@@ -15,7 +15,15 @@ export function mergeSuiteExtras(a: SuiteExtras, b: SuiteExtras): SuiteExtras {
   if (aggregate) merged.aggregate = aggregate
   const conclusionRun = mergeConclusionRun(a.conclusion_run, b.conclusion_run)
   if (conclusionRun) merged.conclusion_run = conclusionRun
+  const registered = mergeRegistered(a.registered, b.registered)
+  if (registered) merged.registered = registered
   return merged
+}
+
+/** Sticky like the aggregate switch: the earliest registration is kept. */
+export function mergeRegistered(a: RegisteredRecord | undefined, b: RegisteredRecord | undefined): RegisteredRecord | undefined {
+  if (!a || !b) return a ?? b
+  return compareTime(a.since, b.since) <= 0 ? a : b
 }
 
 /** Sticky: once any writer switched, the suite is aggregate; the earliest switch is kept. */
@@ -112,6 +120,12 @@ export function readSuiteExtras(doc: Record<string, unknown>): { extras: SuiteEx
     if (typeof a.since !== 'string' || a.since === '') return problem('aggregate.since', 'an ISO 8601 time')
     if (typeof a.reason !== 'string') return problem('aggregate.reason', 'a string')
     extras.aggregate = { since: a.since, reason: a.reason }
+  }
+  if (doc.registered !== undefined) {
+    const r = doc.registered
+    if (!isPlainObject(r)) return problem('registered', 'an object')
+    if (typeof r.since !== 'string' || r.since === '') return problem('registered.since', 'an ISO 8601 time')
+    extras.registered = { since: r.since }
   }
   if (doc.conclusion_run !== undefined) {
     const c = doc.conclusion_run

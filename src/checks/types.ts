@@ -50,8 +50,20 @@ export interface ServiceData {
   aggregate?: AggregateRecord
   /** The suite's `<suite> / CONCLUSION` check run (absent until created, or when turned off). */
   conclusion_run?: ConclusionRunRecord
+  /**
+   * Set by a `queued` step: the suite's builds were registered up front, so once every build
+   * known is built the suite is complete. Without it only `conclude` (or reconcile) completes the
+   * suite: a build that never reported may still come. Sticky (merge keeps the earliest).
+   */
+  registered?: RegisteredRecord
   /** The repository's GraphQL node id, once looked up (events without one, e.g. schedule): later steps skip the lookup. */
   repository_node_id?: string
+}
+
+/** When a queued step first registered the suite's builds (src/checks/conclusion.ts). */
+export interface RegisteredRecord {
+  /** ISO 8601 time of the first queued step. */
+  since: string
 }
 
 /** Why and since when a suite reports only its CONCLUSION check run (src/checks/aggregate.ts). */

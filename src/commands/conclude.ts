@@ -17,7 +17,9 @@ export async function run(): Promise<void> {
   const app = readAppInputs()
   const session = await openSession({ ctx, inputs: common, app })
   const now = new Date().toISOString()
-  const read = await readSuite(session)
+  // The builds GitHub shows count too (one listing): the required check must not pass over a
+  // build whose state was lost.
+  const read = await readSuite(session, session.key, { checkGitHub: true })
   const data = read.data
   const aggregate = data.aggregate !== undefined
   const plan = planConclusionRun(session, data, { final: true, mayOpen: true, aggregate, now })

@@ -2,7 +2,7 @@
 // what to send (conclusion.ts decides) and the record to keep afterwards.
 import type { AppliedBuild } from '../checks/apply.ts'
 import { shouldRefreshAggregate } from '../checks/aggregate.ts'
-import { conclusionOutput, conclusionStep, suiteConclusion, type SuiteConclusion } from '../checks/conclusion.ts'
+import { conclusionFor, conclusionOutput, conclusionStep, type SuiteConclusion } from '../checks/conclusion.ts'
 import type { WriteOperation } from '../checks/rules.ts'
 import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, ServiceData } from '../checks/types.ts'
 import { CONCLUSION_BUILD, type Session } from './session.ts'
@@ -31,13 +31,9 @@ export interface ConclusionPlanOptions {
 /** What to do with the CONCLUSION run, given the suite as it will be after this step's writes. */
 export function planConclusionRun(session: Session, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
   const { inputs, ctx } = session
-  let result = suiteConclusion(data, { warningAs: inputs.warningAs, final: options.final })
-  if (options.incomplete && !options.final && result.complete) {
-    const { conclusion: _unknown, ...rest } = result
-    result = { ...rest, complete: false }
-  }
-  if (!inputs.conclusionCheck) return { result }
   const recorded = data.conclusion_run
+  const result = conclusionFor(data, recorded, { warningAs: inputs.warningAs, final: options.final, incomplete: options.incomplete })
+  if (!inputs.conclusionCheck) return { result }
   const step = conclusionStep(recorded, result)
   let state: 'building' | 'built'
   switch (step.op) {
@@ -59,18 +55,21 @@ export function planConclusionRun(session: Session, data: ServiceData, options: 
       }
   }
   const generation = step.generation
+  // Re-sending a completed run repeats its times too: GitHub keeps them once completed.
+  const resendsEnd = step.op === 'update' && recorded?.state === 'built' && recorded.generation === generation
   const record: CheckRunRecord = {
     name: inputs.conclusionName,
     state,
     generation,
     state_synced: true,
-    updated_at: options.now,
+    updated_at: resendsEnd ? recorded.updated_at : options.now,
     details_url: ctx.runUrl,
   }
   if (state === 'built') record.conclusion = result.conclusion ?? 'failure'
   const output = conclusionOutput(data, {
     warningAs: inputs.warningAs,
-    final: options.final,
+    // A complete suite's output counts unfinished builds as failed, as its conclusion does.
+    final: options.final || result.complete,
     aggregate: options.aggregate,
     serverUrl: ctx.serverUrl,
   })

@@ -230,6 +230,11 @@ export interface ReadSuiteOptions {
    * completes such a read.
    */
   builds?: string[]
+  /**
+   * List the app's check runs on the commit even when the state reads well (conclude): a build
+   * whose fragment was never saved is still counted from its check run.
+   */
+  checkGitHub?: boolean
 }
 
 /**
@@ -248,8 +253,9 @@ export async function readSuite(session: Session, key: SuiteKey = session.key, o
   const documents = await readDocuments(session, key, result, options.builds)
   result.data = mergeAll(key, [...held, ...documents])
   const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
-  if (result.readError !== undefined || result.setAside.length > 0 || missing.length > 0) {
-    await rebuildFromGitHub(session, key, result, options.expect ?? [])
+  const lost = result.readError !== undefined || result.setAside.length > 0 || missing.length > 0
+  if (lost || options.checkGitHub) {
+    await rebuildFromGitHub(session, key, result, options.expect ?? [], lost)
   }
   return result
 }
@@ -329,7 +335,7 @@ function stateOf(run: ListedCheckRun): CheckRunRecord['state'] {
  * id itself for plain ids) so the conclusion still counts them. Rebuilt records carry the epoch
  * as updated_at, so any record a fragment holds for the same (generation, state) wins.
  */
-async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteRead, reported: string[]): Promise<void> {
+async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteRead, reported: string[], repair = true): Promise<void> {
   result.checkedGitHub = true
   let runs: ListedCheckRun[]
   try {
@@ -387,7 +393,7 @@ async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteR
     result.rebuilt.push(id)
   }
   result.data = mergeServiceData(result.data, rebuilt)
-  if (result.rebuilt.length > 0) {
+  if (result.rebuilt.length > 0 && repair) {
     core.info(`Rebuilt ${result.rebuilt.length} build record(s) of suite "${key.suite}" from GitHub's check runs.`)
   }
 }
@@ -399,7 +405,7 @@ async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteR
  */
 export function tagOf(fragment: ServiceData): FragmentTag | undefined {
   const builds = Object.keys(fragment.check_runs)
-  if (builds.length !== 1 || fragment.conclusion_run !== undefined || fragment.aggregate !== undefined) return undefined
+  if (builds.length !== 1 || fragment.conclusion_run !== undefined || fragment.aggregate !== undefined || fragment.registered !== undefined) return undefined
   const record = fragment.check_runs[builds[0]!]!
   return { build: builds[0]!, state: record.state, generation: record.generation }
 }

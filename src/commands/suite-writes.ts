@@ -68,10 +68,10 @@ export async function sendWrites(
       build === CONCLUSION_BUILD
         ? conclusionMayExist(data.conclusion_run, conclusion!.op!)
         : mayAlreadyExist(recordOf(data, build)),
-    adoptable: (runs, build) =>
+    adoptable: (runs, build, record) =>
       build === CONCLUSION_BUILD
         ? runs.filter((r) => r.external_id === conclusionExternalId(key, target)).sort((a, b) => b.id - a.id)[0]
-        : findAdoptable(runs, key, build),
+        : findAdoptable(runs, key, build, record.generation),
   })
   for (const a of applied) if (a.warning) core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}`)
   const result: WritesResult = { builds: applied.filter((a) => a.build !== CONCLUSION_BUILD) }

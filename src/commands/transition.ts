@@ -93,6 +93,8 @@ function prepare(session: Session, inputs: TransitionInputs, read: SuiteRead, tr
   for (const op of writes) setOwn(planned.check_runs, op.build, op.record)
   local.forEach((r, i) => setOwn(planned.check_runs, localBuilds[i]!, r))
   if (switched) planned.aggregate = switched
+  // A queued step registers the suite's builds: from now on the suite may complete without conclude.
+  if (inputs.state === 'queued' && !data.registered) planned.registered = { since: now }
   const after = mergeServiceData(data, planned)
   return {
     data, plan, aggregate, switched, buildCount, writes, local, localBuilds, skipped, after,
@@ -126,8 +128,12 @@ function newestStates(data: ServiceData, listed: FragmentRef[]): BuildState[] {
   return [...newest.values()].map((b) => b.state)
 }
 
-/** From the names (and the records read): whether every build may have ended in its newest generation. */
+/**
+ * From the names (and the records read): whether every build may have ended in its newest
+ * generation. Never for a suite no queued step registered: only conclude completes that.
+ */
 export function mayBeComplete(data: ServiceData, listed: FragmentRef[]): boolean {
+  if (!data.registered) return false
   const states = newestStates(data, listed)
   return states.length > 0 && states.every((s) => s === 'built')
 }
@@ -185,6 +191,7 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
     outcomes.push({ build, record, url: applied?.url, skipped: skipped.get(build) })
   }
   if (switched) fragment.aggregate = switched
+  if (inputs.state === 'queued') fragment.registered = after.registered
   if (sent.conclusion) fragment.conclusion_run = sent.conclusion.record
   if (sent.lookedUpRepositoryNodeId) fragment.repository_node_id = sent.lookedUpRepositoryNodeId
   if (!aggregate && !switched) {

@@ -26,7 +26,8 @@ export type CheckRunItem =
   | ({ kind: 'update'; node_id: string } & CheckRunFields)
 
 export type CheckRunResult =
-  | { ok: true; check_run_id: number; node_id: string; url: string; warning?: string }
+  /** status/conclusion: what GitHub kept, which for a completed run may not be what was asked. */
+  | { ok: true; check_run_id: number; node_id: string; url: string; status?: CheckStatus; conclusion?: Conclusion | null; warning?: string }
   /** inFlight: no reply within the deadline; GitHub may still be working on it (and write it later). */
   | { ok: false; maybeWritten: boolean; inFlight?: boolean; error: string }
 
@@ -204,12 +205,13 @@ function annotationInput(a: Annotation): Record<string, unknown> {
 /** One GraphQL request: aliases cr0…, every value a variable ($i0…). */
 export function mutationDocument(fields: Mutation['field'][]): string {
   const params = fields.map((f, k) => `$i${k}: ${f === 'createCheckRun' ? 'Create' : 'Update'}CheckRunInput!`)
-  const body = fields.map((f, k) => `  cr${k}: ${f}(input: $i${k}) { checkRun { id databaseId url } }`)
+  // status and conclusion: GitHub keeps a completed run as it is, so the reply says what it took.
+  const body = fields.map((f, k) => `  cr${k}: ${f}(input: $i${k}) { checkRun { id databaseId url status conclusion } }`)
   return `mutation CheckRuns(${params.join(', ')}) {\n${body.join('\n')}\n}`
 }
 
 interface CheckRunPayload {
-  checkRun?: { id: string; databaseId: number | null; url: string } | null
+  checkRun?: { id: string; databaseId: number | null; url: string; status?: string | null; conclusion?: string | null } | null
 }
 
 async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: number): Promise<CheckRunResult[]> {
@@ -244,7 +246,11 @@ async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: num
 
   return mutations.map((_, k) => {
     const run = data?.[`cr${k}`]?.checkRun
-    if (run?.databaseId != null) return { ok: true, check_run_id: run.databaseId, node_id: run.id, url: run.url }
+    if (run?.databaseId != null) {
+      const status = run.status ? (run.status.toLowerCase() as CheckStatus) : undefined
+      const conclusion = run.conclusion ? (run.conclusion.toLowerCase() as Conclusion) : null
+      return { ok: true, check_run_id: run.databaseId, node_id: run.id, url: run.url, ...(status ? { status, conclusion } : {}) }
+    }
     const own = errors.filter((e) => e.path?.[0] === `cr${k}`)
     const message = (own.length ? own : errors).map((e) => e.message).join('; ') || 'no check run in the reply'
     // An error naming this alias means GitHub refused this mutation; anything else is unknown.

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 import { applyPlan } from '../checks/apply.ts'
-import { conclusionStep, suiteConclusion } from '../checks/conclusion.ts'
+import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
 import { githubStatus, mayAlreadyExist, recordAfter, type WriteOperation } from '../checks/rules.ts'
 import {
   CorruptStateError,
@@ -272,7 +272,7 @@ async function repair(
       key,
       inputs: { ...session.inputs, suite: key.suite, conclusionName: template.replace(/\{suite\}/g, key.suite) },
     }
-    const step = conclusionStep(data.conclusion_run, suiteConclusion(after, { warningAs: session.inputs.warningAs }))
+    const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: session.inputs.warningAs }))
     if (step.op === 'create' || step.op === 'update') {
       const aggregate = data.aggregate !== undefined
       const c = planConclusionRun(suiteSession, after, { final: false, mayOpen: true, aggregate, now: new Date(opts.now).toISOString() })
@@ -307,15 +307,18 @@ async function repair(
       const run =
         w.kind === 'conclusion'
           ? runs.filter((r) => r.external_id === expected).sort((a, b) => b.id - a.id)[0]
-          : findAdoptable(runs, key, w.op.build)
-      if (!run) {
+          : findAdoptable(runs, key, w.op.build, w.op.record.generation)
+      // A completed run that shows another end is final on GitHub: create beside it.
+      if (!run || (run.status === 'completed' && !(run.status === githubStatus(w.op.record.state) && run.conclusion === w.op.record.conclusion))) {
         toSend.push(w)
         continue
       }
       report.adopted++
       const r = w.op.record
       const status = githubStatus(r.state)
-      if (run.external_id === expected && run.status === status && (status !== 'completed' || run.conclusion === r.conclusion)) {
+      const shows = run.status === status && (status !== 'completed' || run.conclusion === r.conclusion)
+      // A completed run showing the planned end is left as it is (its times are final too).
+      if (shows && (run.external_id === expected || status === 'completed')) {
         // GitHub already shows it: the reply was lost, not the write.
         settledNow.push({ w, record: recordAfter(w.op, { check_run_id: run.id, node_id: run.node_id, synced: true }) })
       } else {

@@ -94,6 +94,35 @@ export function createCheckRun(world: World, appId: number, repo: Repository, in
   return { ok: true, run }
 }
 
+/**
+ * A completed check run is final: GitHub keeps its status, conclusion, started_at and
+ * completed_at, answers an update asking to change them 200 with the run as it is, and still
+ * applies the rest (output, name, details link, external id, annotations, actions). Sources:
+ * brep's mod/mod-ci-github-gq.cxx, gq_mutate_check_runs ("GitHub won't allow us to change a built
+ * check run to any other state", and it accepts a reply whose status is still completed, marking
+ * the build unsynced); GitHub staff at https://github.com/orgs/community/discussions/24761
+ * ("Once a check run transitions from the in_progress state to completed state, it's not possible
+ * to modify its status nor its conclusion further", quoted in taskcluster/taskcluster#5085);
+ * Mergifyio/mergify#1989 and lyft/atlantis#265 create a new run for this reason. No docs page
+ * says so, nor whether the times are kept too: keeping them is our assumption. An update that
+ * asks for such a change is recorded in `world.violations` (the action must create a new run,
+ * src/checks/rules.ts), which test/setup/emulator-violations.ts turns into a failed test.
+ */
+function finalFieldsProblem(run: EmulatedCheckRun, input: CheckRunInput): string[] {
+  if (run.status !== 'completed') return []
+  const asked: string[] = []
+  const conclusion = input.conclusion === undefined || input.conclusion === null ? undefined : input.conclusion
+  if (input.status !== undefined && input.status !== 'completed') asked.push(`status ${run.status} -> ${input.status}`)
+  if (conclusion !== undefined && conclusion !== run.conclusion) asked.push(`conclusion ${run.conclusion} -> ${conclusion}`)
+  if (input.started_at !== undefined && input.started_at !== null && !sameInstant(input.started_at, run.started_at)) asked.push(`started_at ${run.started_at} -> ${input.started_at}`)
+  if (input.completed_at !== undefined && input.completed_at !== null && !sameInstant(input.completed_at, run.completed_at)) asked.push(`completed_at ${run.completed_at} -> ${input.completed_at}`)
+  return asked
+}
+
+function sameInstant(a: string, b: string | null): boolean {
+  return b !== null && Date.parse(a) === Date.parse(b)
+}
+
 export function updateCheckRun(world: World, appId: number, run: EmulatedCheckRun, input: CheckRunInput): Outcome {
   if (run.app_id !== appId) {
     return { ok: false, status: 403, message: `Invalid app_id \`${appId}\` - check run can only be modified by the GitHub App that created it.` }
@@ -103,6 +132,15 @@ export function updateCheckRun(world: World, appId: number, run: EmulatedCheckRu
   }
   const limit = checkLimits(input)
   if (limit) return { ok: false, status: 422, message: limit }
+  if (run.status === 'completed') {
+    const asked = finalFieldsProblem(run, input)
+    if (asked.length > 0) {
+      world.violations.push(`update of completed check run ${run.id} ("${run.name}") asked to change ${asked.join(', ')}: GitHub keeps a completed run as it is`)
+    }
+    const { status: _s, conclusion: _c, started_at: _st, completed_at: _ct, ...rest } = input
+    applyFields(world, run, rest)
+    return { ok: true, run }
+  }
   applyFields(world, run, input)
   return { ok: true, run }
 }

@@ -12,6 +12,7 @@
 // (422 + a `violations` entry), counted primary and secondary rate limits, and it adds the rate-limit headers.
 // Access rules: an installation token must cover the repository and hold the permission, else
 // 403 "Resource not accessible by integration"; unknown repositories are 404; no credentials 401.
+import { liveEmulators } from '../live.ts'
 import { Emulator, publicApp } from './server.ts'
 import { registerAppRoutes } from './apps.ts'
 import { registerCheckRoutes } from './checks-rest.ts'
@@ -28,6 +29,7 @@ export type {
 
 export async function startGitHubEmulator(opts: { clockOffsetSeconds?: number } = {}): Promise<GitHubEmulator> {
   const e = new Emulator()
+  liveEmulators.add(e)
   e.setClockOffset(opts.clockOffsetSeconds ?? 0)
   // the default world
   e.world.addRepository('octo-org/repo-a', 'Organization')

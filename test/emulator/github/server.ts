@@ -1,4 +1,5 @@
 // The emulator's HTTP pipeline: route -> faults -> authentication -> validation -> rate limits -> handler.
+import { liveEmulators } from '../live.ts'
 import http from 'node:http'
 import crypto from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -23,8 +24,8 @@ export class Emulator implements GitHubEmulator {
   ghesApiUrl = ''
   app!: EmulatedApp
   requests: RecordedRequest[] = []
-  violations: string[] = []
   readonly world = new World()
+  get violations(): string[] { return this.world.violations }
   readonly limits = new RateLimits()
   readonly router = new Router()
   private server: http.Server
@@ -55,6 +56,7 @@ export class Emulator implements GitHubEmulator {
   }
 
   close(): Promise<void> {
+    liveEmulators.delete(this)
     return new Promise((resolve) => {
       this.server.close(() => resolve())
       this.server.closeAllConnections()

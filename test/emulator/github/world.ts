@@ -34,6 +34,8 @@ export class World {
   jwtsSeen = new Set<string>()
   checkRunList: EmulatedCheckRun[] = []
   nodes = new Map<string, { kind: 'CheckRun' | 'Repository'; id: number }>()
+  /** Requests GitHub would refuse or ignore (the server's and the check-run rules'): a test expects none. */
+  violations: string[] = []
 
   now(): number { return Date.now() + this.clockOffsetMs }
   iso(ms = this.now()): string { return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') }
