@@ -11,5 +11,8 @@ export default defineConfig({
     setupFiles: ['test/setup/secret-scan.ts', 'test/setup/emulator-violations.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }` (it is
+    // written for bundlers), which Node refuses; Vite's transform loads it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 })

@@ -1,4 +1,4 @@
-// Bundles src/main.ts -> dist/index.js and src/post.ts -> dist/post.js with ncc.
+// Bundles src/main.ts -> dist/index.js and src/post-main.ts -> dist/post.js with ncc.
 // Builds into a scratch folder first, then swaps it in, so a reader never sees half a dist/.
 import ncc from '@vercel/ncc'
 import { minify } from 'terser'
@@ -9,7 +9,7 @@ import path from 'node:path'
 const out = path.resolve(process.argv[2] ?? 'dist')
 const scratch = `${out}.tmp-${process.pid}`
 fs.rmSync(scratch, { recursive: true, force: true })
-for (const [entry, name] of [['src/main.ts', 'index'], ['src/post.ts', 'post']]) {
+for (const [entry, name] of [['src/main.ts', 'index'], ['src/post-main.ts', 'post']]) {
   const { code, assets } = await ncc(path.resolve(entry), {
     minify: true,
     quiet: true,

@@ -1,54 +1,9 @@
-// Entry of dist/post.js: revoke the token minted in main. Kept tiny (no toolkit, no Octokit):
-// it runs at the end of every job that used the action, whatever the command. One DELETE over
-// node:http(s), not fetch: Node's fetch compiles its WebAssembly HTTP parser in every process.
-import http from 'node:http'
-import https from 'node:https'
-// main saved token, api-url and expires-at (core.saveState → STATE_<name>); with
-// skip-token-revoke, or for other commands, it saved nothing and this does nothing.
+// The post step as @github/local-action runs it (`--post src/post.ts`): it imports the file and
+// calls run(). Its state goes through core.getState, which local-action replaces with its own
+// in-memory store of what main saved (on a runner, getState reads STATE_<name>).
+import { getState } from '@actions/core'
+import { revokeSavedToken } from './revoke.ts'
 
-function escapeCommand(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+export async function run(): Promise<void> {
+  await revokeSavedToken(getState)
 }
-
-async function post(env: NodeJS.ProcessEnv): Promise<void> {
-  const token = env['STATE_token']
-  if (!token) return
-  const apiUrl = (env['STATE_api-url'] || env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
-  const expiresAt = Date.parse(env['STATE_expires-at'] ?? '')
-  if (expiresAt <= Date.now()) {
-    console.log('The installation token has already expired; nothing to revoke.')
-    return
-  }
-  try {
-    const response = await revoke(`${apiUrl}/installation/token`, token)
-    if (response.status === 204) console.log('Installation token revoked.')
-    else if (response.status === 401) console.log('The installation token was already invalid; nothing to revoke.')
-    else console.log(`::warning::${escapeCommand(`Could not revoke the installation token: GitHub answered ${response.status}. It expires by itself within an hour.`)}`)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    console.log(`::warning::${escapeCommand(`Could not revoke the installation token (${reason}). It expires by itself within an hour.`)}`)
-  }
-}
-
-/** DELETE with the token; resolves with the status once the reply is read, within 30 s. */
-function revoke(url: string, token: string): Promise<{ status: number }> {
-  const target = new URL(url)
-  const transport = target.protocol === 'http:' ? http : https
-  const headers = {
-    accept: 'application/vnd.github+json',
-    authorization: `token ${token}`,
-    'user-agent': 'github-app-ci',
-    'x-github-api-version': '2022-11-28',
-  }
-  return new Promise((resolve, reject) => {
-    const request = transport.request(target, { method: 'DELETE', headers, signal: AbortSignal.timeout(30_000) }, (response) => {
-      response.resume() // the body is not needed
-      response.on('end', () => resolve({ status: response.statusCode ?? 0 }))
-      response.on('error', reject)
-    })
-    request.on('error', reject)
-    request.end()
-  })
-}
-
-await post(process.env)

@@ -1,4 +1,6 @@
-// Dispatches the command (loaded by main.ts); each command's code is loaded only when it runs.
+// Dispatches the command; each command's code is loaded only when it runs. It exports run() and
+// runs nothing on import: main.ts (dist/index.js, on the runner) calls it, and so does
+// @github/local-action, which imports an action's logic and calls its run().
 import * as core from '@actions/core'
 import { UserError } from './errors.ts'
 
@@ -23,10 +25,13 @@ async function main(): Promise<void> {
   await (await load()).run()
 }
 
-try {
-  await main()
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error)
-  core.setFailed(message)
-  if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
+/** Runs the command the inputs name; a failure fails the step (core.setFailed), it never throws. */
+export async function run(): Promise<void> {
+  try {
+    await main()
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    core.setFailed(message)
+    if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
+  }
 }
