@@ -153,6 +153,42 @@ describe.concurrent('the CONCLUSION check run', { timeout: 240_000 }, () => {
     expect(latest(s)).toMatchObject({ id: reopened.id, status: 'completed', conclusion: 'success' })
     expect(conclusions(s)).toHaveLength(2)
     expect(state(s).conclusion_run).toMatchObject({ generation: 2, state: 'built', conclusion: 'success' })
+    // The build's own check run: the failed attempt's run is final, so the re-run is a new run, green.
+    const builds = runsOf(s).filter((r) => r.name === 'ci / b').sort((x, y) => x.id - y.id)
+    expect(builds.map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure'], ['completed', 'success']])
+    expect(builds[1]!.external_id).toMatch(/:2$/)
+  })
+
+  test('without queued, a first green built never completes the CONCLUSION; a later failure and conclude make it failure', async () => {
+    for (const building of [false, true]) {
+      const s = newSuite()
+      if (building) await step(s, 'building', { builds: 'a' })
+      await step(s, 'built', { builds: 'a', conclusion: 'success' })
+      expect(conclusions(s)).toEqual([])
+      if (building) await step(s, 'building', { builds: 'b' })
+      await step(s, 'built', { builds: 'b', conclusion: 'failure' })
+      expect(conclusions(s).filter((r) => r.conclusion === 'success')).toEqual([])
+      const done = await step(s, 'conclude', {})
+      expect(done.outputs.conclusion).toBe('failure')
+      expect(latest(s)).toMatchObject({ status: 'completed', conclusion: 'failure' })
+      expect(conclusions(s)).toHaveLength(1)
+    }
+  })
+
+  test('a report after the CONCLUSION completed that contradicts it creates a new run with the right result', async () => {
+    const s = newSuite()
+    await step(s, 'queued', { builds: 'a' })
+    await step(s, 'built', { builds: 'a', conclusion: 'success' })
+    const green = latest(s)
+    expect(green).toMatchObject({ status: 'completed', conclusion: 'success' })
+    // A build no queued step registered reports afterwards, and fails.
+    await step(s, 'built', { builds: 'late', conclusion: 'failure' })
+    expect(latest(s)).toMatchObject({ status: 'completed', conclusion: 'failure' })
+    expect(latest(s).id).not.toBe(green.id)
+    expect(runsOf(s).find((r) => r.id === green.id)).toMatchObject({ conclusion: 'success' }) // untouched, as GitHub would keep it
+    const done = await step(s, 'conclude', {})
+    expect(done.outputs.conclusion).toBe('failure')
+    expect(latest(s)).toMatchObject({ conclusion: 'failure' })
   })
 
   test('aggregate-above and aggregate-interval: past the threshold only the CONCLUSION run, refreshed when the interval allows', async () => {

@@ -168,7 +168,7 @@ function forwarded(run: EmulatedCheckRun) {
 const runsOn = (head: string) => gh.checkRuns(REPO).filter((r) => r.head_sha === head)
 const ok = (r: RunActionResult) => expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0)
 
-test('a re-requested build re-runs its matrix job; the re-run updates the same check run to the new result', async () => {
+test('a re-requested build re-runs its matrix job; the re-run is a new check run of the same name with the new result', async () => {
   const p = pipeline()
   const run = jobs.addRun({ id: p.runId, headSha: p.head, jobs: [{ name: 'queue' }, { name: 'build (linux)' }, { name: 'build (windows)', conclusion: 'failure' }] })
   ok((await step(p, 'queued', { builds: 'linux,windows' }, { job: 'queue' })).result)
@@ -188,11 +188,17 @@ test('a re-requested build re-runs its matrix job; the re-run updates the same c
   // The re-run job: attempt 2 reports building, then its new result.
   expect(jobs.jobsOf(p.runId).find((j) => j.name === 'build (windows)')).toMatchObject({ run_attempt: 2, status: 'queued' })
   ok((await step(p, 'building', { builds: 'windows' }, { attempt: 2 })).result)
-  expect(runsOn(p.head).find((r) => r.id === windows.id)).toMatchObject({ status: 'in_progress' })
+  // GitHub keeps the failed run as it is; the re-run is a new run of the same name, shown instead.
+  const rerun = runsOn(p.head).filter((r) => r.name === 'ci / windows').sort((x, y) => y.id - x.id)[0]!
+  expect(rerun).toMatchObject({ status: 'in_progress' })
+  expect(rerun.id).not.toBe(windows.id)
   ok((await step(p, 'built', { builds: 'windows', conclusion: 'success' }, { attempt: 2 })).result)
   const after = runsOn(p.head)
-  expect(after.filter((r) => r.name === 'ci / windows')).toEqual([expect.objectContaining({ id: windows.id, status: 'completed', conclusion: 'success' })])
-  expect(after.find((r) => r.id === windows.id)!.external_id).toMatch(/:2$/)
+  expect(after.filter((r) => r.name === 'ci / windows').sort((x, y) => x.id - y.id)).toEqual([
+    expect.objectContaining({ id: windows.id, status: 'completed', conclusion: 'failure' }),
+    expect.objectContaining({ id: rerun.id, status: 'completed', conclusion: 'success' }),
+  ])
+  expect(after.find((r) => r.id === rerun.id)!.external_id).toMatch(/:2$/)
   const newestConclusion = after.filter((r) => r.name === 'ci / CONCLUSION').sort((a, b) => b.id - a.id)[0]!
   expect(newestConclusion).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 90_000)

@@ -221,24 +221,26 @@ describe.concurrent("brep's rules, row by row (independent suites)", { timeout: 
     expect(state(s).check_runs.a).toMatchObject({ conclusion: 'success', check_run_id: runs[1]!.id })
   })
 
-  test('a re-run (GITHUB_RUN_ATTEMPT=2) moves the same check run back to in_progress and completes it again', async () => {
+  test('a re-run (GITHUB_RUN_ATTEMPT=2) of a completed build is a new check run of the same name; the failed one stays as GitHub keeps it', async () => {
     const s = newSuite()
     ok((await step(s, 'queued', { builds: 'a' })).result)
     ok((await step(s, 'building', { builds: 'a' })).result)
     ok((await step(s, 'built', { builds: 'a', conclusion: 'failure' })).result)
     const id = named(s, 'ci / a')[0]!.id
     ok((await step(s, 'building', { builds: 'a' }, { attempt: 2 })).result)
-    expect(named(s, 'ci / a').map((r) => [r.id, r.status])).toEqual([[id, 'in_progress']])
+    const reopened = named(s, 'ci / a').map((r) => [r.id === id, r.status])
+    expect(reopened).toEqual([[true, 'completed'], [false, 'in_progress']])
     ok((await step(s, 'built', { builds: 'a', conclusion: 'success' }, { attempt: 2 })).result)
-    const runs = named(s, 'ci / a')
-    expect(runs.map((r) => [r.id, r.status, r.conclusion, r.external_id?.endsWith(':2'), r.details_url])).toEqual([
-      [id, 'completed', 'success', true, runUrl(2)],
+    const runs = named(s, 'ci / a').sort((x, y) => x.id - y.id)
+    expect(runs.map((r) => [r.id === id, r.status, r.conclusion, r.external_id?.slice(-2), r.details_url])).toEqual([
+      [true, 'completed', 'failure', ':1', runUrl(1)],
+      [false, 'completed', 'success', ':2', runUrl(2)],
     ])
     // A late report of attempt 1 does not overwrite attempt 2.
     const late = await step(s, 'built', { builds: 'a', conclusion: 'failure' }, { attempt: 1 })
     ok(late.result)
     expect(late.result.warnings.join('\n')).toMatch(/out of order/)
-    expect(named(s, 'ci / a').map((r) => r.conclusion)).toEqual(['success'])
+    expect(named(s, 'ci / a').sort((x, y) => x.id - y.id).map((r) => r.conclusion)).toEqual(['failure', 'success'])
   })
 
   test('120 annotations from annotations-file all reach the run (50 per request)', async () => {

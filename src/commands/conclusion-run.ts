@@ -55,14 +55,17 @@ export function planConclusionRun(session: Session, data: ServiceData, options: 
       }
   }
   const generation = step.generation
-  // Re-sending a completed run repeats its times too: GitHub keeps them once completed.
+  // Re-sending a completed run repeats its times too: GitHub keeps them once completed. A suite
+  // that completes by itself ended with its last build, so jobs ending at once that each complete
+  // it send the same completed_at (their second update asks GitHub to change nothing).
   const resendsEnd = step.op === 'update' && recorded?.state === 'built' && recorded.generation === generation
+  const endedAt = state === 'built' && !options.final ? lastBuildTime(data) : undefined
   const record: CheckRunRecord = {
     name: inputs.conclusionName,
     state,
     generation,
     state_synced: true,
-    updated_at: resendsEnd ? recorded.updated_at : options.now,
+    updated_at: resendsEnd ? recorded.updated_at : (endedAt ?? options.now),
     details_url: ctx.runUrl,
   }
   if (state === 'built') record.conclusion = result.conclusion ?? 'failure'
@@ -84,6 +87,16 @@ export function planConclusionRun(session: Session, data: ServiceData, options: 
       }
     : { op: 'create', build: CONCLUSION_BUILD, record }
   return { result, op, output }
+}
+
+/** The latest transition time of the suite's builds (ISO), if any is readable. */
+function lastBuildTime(data: ServiceData): string | undefined {
+  let last: number | undefined
+  for (const r of Object.values(data.check_runs)) {
+    const t = Date.parse(r.updated_at)
+    if (Number.isFinite(t) && (last === undefined || t > last)) last = t
+  }
+  return last === undefined ? undefined : new Date(last).toISOString()
 }
 
 /** The CONCLUSION run's record after apply wrote it. */

@@ -3,7 +3,7 @@
 // repository_dispatch (client_payload), this re-runs the job that reported the build
 // (`POST …/actions/jobs/{job_id}/rerun`), or, for the suite's CONCLUSION run, the failed jobs
 // of the runs that reported failed builds (`POST …/actions/runs/{run_id}/rerun-failed-jobs`).
-// The re-run job reports a new generation and updates the same check run.
+// The re-run job reports a new generation: a new check run of the same name (a completed one is final).
 // Requests: the token's, one listing of the state (artifact/cache stores) and one read, one
 // listing of the run's jobs unless the check run's details_url names the job, and the re-runs.
 import * as core from '@actions/core'
