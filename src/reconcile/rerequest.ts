@@ -86,19 +86,6 @@ export function buildOf(data: ServiceData, key: string): string | undefined {
   return Object.keys(data.check_runs).find((b) => buildKey(b) === key)
 }
 
-/** A job's page names its id: …/actions/runs/<run>/job/<job id>. */
-export function jobIdFromUrl(url: string | undefined): number | undefined {
-  const m = url ? /\/actions\/runs\/\d+\/job\/(\d+)(?:[/?#]|$)/.exec(url) : null
-  return m ? Number(m[1]) : undefined
-}
-
-/** …/actions/runs/<run>[/attempts/<n>|/job/<id>]: the workflow run (and attempt) a link names. */
-export function runFromUrl(url: string | undefined): { run_id: number; attempt?: number } | undefined {
-  const m = url ? /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?(?:[/?#]|$)/.exec(url) : null
-  if (!m) return undefined
-  return m[2] ? { run_id: Number(m[1]), attempt: Number(m[2]) } : { run_id: Number(m[1]) }
-}
-
 export interface ListedJob {
   id: number
   name: string
