@@ -154,6 +154,20 @@ test('a forged check-run id of another app\'s run (claiming this app) re-runs no
   expect(requests.map((r) => r.operationId)).toContain('checks/get')
 }, 90_000)
 
+test('a forged pointer to this app\'s check run in another repository re-runs nothing', async () => {
+  const s = await scene()
+  const octokit = await appOctokit(gh.app)
+  // A genuine-looking check run of this app, in octo-org/repo-b, with this suite's external id.
+  const { data: elsewhere } = await octokit.rest.checks.create({
+    owner: 'octo-org', repo: 'repo-b', name: s.windows.name, head_sha: s.head, external_id: s.windows.external_id!,
+    details_url: jobUrl(s.release, s.publishJob), status: 'completed', conclusion: 'failure',
+  })
+  const { result, requests } = await rerequest(s, { ...claimOf(s.windows), id: elsewhere.id, details_url: jobUrl(s.release, s.publishJob) })
+  expect(reruns(requests)).toEqual([])
+  expect(result.exitCode).not.toBe(0)
+  expect(result.errors.join('\n')).toContain(`${REPO} has no check run ${elsewhere.id}`)
+}, 90_000)
+
 test('a forged external id on this app\'s own non-CI check run re-runs nothing', async () => {
   const s = await scene()
   const octokit = await appOctokit(gh.app)
