@@ -6,7 +6,10 @@
 // run and the job listings against the same description's response schemas (a mismatch is a
 // violation, as a bad request is).
 // Sources: https://docs.github.com/rest/actions/workflow-jobs and
-// https://docs.github.com/rest/actions/workflow-runs (fields, 404 for another repository's ids).
+// https://docs.github.com/rest/actions/workflow-runs (fields; workflow_id is "the ID of the parent
+// workflow", head_repository a fork's for its pull requests). A job or run id of another
+// repository answering 404 is not stated there (the operations document only their 200): it is
+// modelled like GitHub's other repository-scoped ids, e.g. check runs.
 import type { GitHubEmulator, RouteContext } from './github/index.ts'
 import { validateResponse } from './openapi-responses.ts'
 
