@@ -9,11 +9,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { externalId, suiteHash } from '../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData } from '../src/checks/types.ts'
 import { CONCLUSION_BUILD } from '../src/commands/session.ts'
-import { chooseJob, findSuite, jobIdFromUrl, parseExternalId, parseRerequest, runFromUrl, runsToRerun } from '../src/reconcile/rerequest.ts'
+import { sign } from '@octokit/webhooks-methods'
+import {
+  chooseJob, findSuite, jobProblem, parseExternalId, parseRerequest, runLink, runProblem, runsToRerun, type RunFacts,
+} from '../src/reconcile/rerequest.ts'
+import { openRelay } from '../src/reconcile/relay.ts'
+import { validateResponse } from './emulator/openapi-responses.ts'
 import { UserError } from '../src/errors.ts'
 import { mountActionsJobs, type ActionsJobs } from './emulator/github-actions-jobs.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from './emulator/github/index.ts'
 import { runAction, type RunActionResult } from './runner.ts'
+import { claimOf, dispatched, rerequestedPayload } from './webhook-payloads.ts'
 
 const REPO = 'octo-org/repo-a'
 const sha = () => randomBytes(20).toString('hex')
@@ -34,6 +40,10 @@ describe('rerequested (pure)', () => {
     for (const bad of [undefined, 'text', {}, { check_run: { ...run, id: 'five' } }, { check_run: { ...run, head_sha: 'main' } }]) {
       expect(() => parseRerequest(bad)).toThrow(UserError)
     }
+    // Only the id is needed: the rest is read from GitHub.
+    expect(parseRerequest({ action: 'rerequested', check_run: { id: 7 } }).checkRun).toEqual({ id: 7, name: '' })
+    const example = rerequestedPayload({ id: 8, name: 'ci / x', head_sha: head, external_id: 'e', details_url: null, app_id: 3 }, { repository: REPO, installationId: 1 })
+    expect(parseRerequest(example)).toEqual({ action: 'rerequested', checkRun: { id: 8, name: 'ci / x', head_sha: head, external_id: 'e', app_id: 3 }, repository: REPO })
   })
 
   test('finds the suite from the name and the external_id hash, also when the suite has " / " in it', () => {
@@ -47,14 +57,61 @@ describe('rerequested (pure)', () => {
     expect(suiteHash(key)).toBe(parsed.suite_hash)
   })
 
-  test('job and run ids from links', () => {
-    expect(jobIdFromUrl('https://github.com/o/r/actions/runs/12/job/345')).toBe(345)
-    expect(jobIdFromUrl('https://github.com/o/r/actions/runs/12/job/345?pr=1')).toBe(345)
-    expect(jobIdFromUrl('https://github.com/o/r/actions/runs/12/attempts/2')).toBeUndefined()
-    expect(jobIdFromUrl(undefined)).toBeUndefined()
-    expect(runFromUrl('https://github.com/o/r/actions/runs/12/attempts/2')).toEqual({ run_id: 12, attempt: 2 })
-    expect(runFromUrl('https://github.com/o/r/actions/runs/12/job/345')).toEqual({ run_id: 12 })
-    expect(runFromUrl('https://example.com/build/7')).toBeUndefined()
+  test('run and job links count only on this server and for this repository', () => {
+    const server = 'https://github.com'
+    expect(runLink('https://github.com/o/r/actions/runs/12/job/345', server, 'o/r')).toEqual({ run_id: 12, job_id: 345 })
+    expect(runLink('https://github.com/O/R/actions/runs/12/job/345?pr=1#step:2', server, 'o/r')).toEqual({ run_id: 12, job_id: 345 })
+    expect(runLink('https://github.com/o/r/actions/runs/12/attempts/2', server, 'o/r')).toEqual({ run_id: 12, attempt: 2 })
+    expect(runLink('https://github.com/o/r/actions/runs/12/attempts/2/job/9', server, 'o/r')).toEqual({ run_id: 12, attempt: 2, job_id: 9 })
+    expect(runLink('https://ghes.example/sub/o/r/actions/runs/12', 'https://ghes.example/sub/', 'o/r')).toEqual({ run_id: 12 })
+    for (const url of [
+      undefined, '', 'not a url', 'https://example.com/build/7',
+      'https://evil.example/o/r/actions/runs/12/job/345', // another host
+      'https://github.com.evil.example/o/r/actions/runs/12', 'https://user@github.com/o/r/actions/runs/12',
+      'https://github.com/o/other/actions/runs/12/job/345', // another repository
+      'https://github.com/o/r/actions/runs/12x', 'https://github.com/o/r/actions/runs/12/job/345/extra',
+      'http://github.com/o/r/actions/runs/12', // another scheme is another origin
+    ]) expect(runLink(url, server, 'o/r'), String(url)).toBeUndefined()
+  })
+
+  test('a run or job may be re-run only in the check run\'s repository, commit, workflow (and, for a build, run)', () => {
+    const run: RunFacts = { id: 12, repository: 'o/r', head_sha: 'a'.repeat(40), workflow_id: 7, path: '.github/workflows/ci.yml' }
+    const scope = { repository: 'O/R', head_sha: 'A'.repeat(40), workflow_ids: new Set([7]) }
+    expect(runProblem(run, scope)).toBeUndefined()
+    expect(runProblem(run, { ...scope, run_id: 12 })).toBeUndefined()
+    expect(runProblem({ ...run, repository: 'o/fork' }, scope)).toMatch(/belongs to o\/fork/)
+    expect(runProblem({ ...run, head_sha: 'b'.repeat(40) }, scope)).toMatch(/ran commit bbbb/)
+    expect(runProblem({ ...run, workflow_id: 8, path: '.github/workflows/release.yml' }, scope)).toMatch(/another workflow \(\.github\/workflows\/release\.yml\)/)
+    expect(runProblem(run, { ...scope, run_id: 13 })).toMatch(/not the run that reported/)
+    const job = { id: 99, run_id: 12, head_sha: 'a'.repeat(40), name: 'build' }
+    expect(jobProblem(job, run, scope)).toBeUndefined()
+    expect(jobProblem({ ...job, run_id: 14 }, run, scope)).toMatch(/of workflow run 14, not 12/)
+    expect(jobProblem({ ...job, head_sha: 'c'.repeat(40) }, run, scope)).toMatch(/ran commit cccc/)
+    expect(jobProblem(job, { ...run, workflow_id: 8 }, scope)).toMatch(/job 99 \("build"\): .*another workflow/)
+  })
+
+  test('the relay envelope: a signature is checked only when webhook-secret is set, and then required', async () => {
+    const body = JSON.stringify({ action: 'rerequested', check_run: { id: 5 } })
+    const signature = await sign('s3cret', body)
+    expect(await openRelay({ check_run: { id: 5 } }, undefined)).toEqual({ payload: { check_run: { id: 5 } }, verified: false })
+    expect(await openRelay({ body }, undefined)).toEqual({ payload: JSON.parse(body), verified: false })
+    expect(await openRelay({ body, signature }, 's3cret')).toEqual({ payload: JSON.parse(body), verified: true })
+    const refused = async (value: unknown, secret = 's3cret') => openRelay(value, secret).then(() => 'accepted', (e: unknown) => (e instanceof UserError ? e.message : `crash: ${e}`))
+    expect(await refused({ check_run: { id: 5 } })).toMatch(/not a signed relay envelope/)
+    expect(await refused({ body })).toMatch(/carries no signature/)
+    expect(await refused({ body, signature: '' })).toMatch(/carries no signature/)
+    for (const bad of [await sign('other', body), signature.toUpperCase(), signature.slice(0, -2), `${signature}00`, 'sha1=abc', 'garbage']) {
+      expect(await refused({ body, signature: bad })).toMatch(/does not match its X-Hub-Signature-256/)
+    }
+    expect(await refused({ body: body.replace('5', '6'), signature })).toMatch(/does not match/)
+    expect(await refused({ body: '', signature })).toMatch(/does not match/)
+    expect(await refused({ body: 'not json', signature: await sign('s3cret', 'not json') })).toMatch(/body is not JSON/)
+  })
+
+  test('the emulator\'s replies are checked against GitHub\'s response schemas', () => {
+    expect(validateResponse('actions/get-job-for-workflow-run', 200, { id: 1 })).toEqual(expect.arrayContaining([expect.stringContaining("must have required property 'run_id'")]))
+    expect(validateResponse('actions/get-workflow-run', 200, { id: 'x' }).length).toBeGreaterThan(0)
+    expect(validateResponse('no/such-operation', 200, {})).toEqual([expect.stringContaining('no JSON schema')])
   })
 
   test('chooses the job by key, matrix values, build id or check-run name; never guesses', () => {
@@ -150,19 +207,9 @@ async function step(p: Pipeline, command: string, inputs: Record<string, string>
   return { result, requests: gh.requests.slice(before) }
 }
 
-/** The check_run webhook a relay forwards, as GitHub sends it to the app (the fields we read, and more). */
+/** The check_run webhook a relay forwards (GitHub's example delivery with this check run in it). */
 function forwarded(run: EmulatedCheckRun) {
-  const payload = {
-    action: 'rerequested',
-    check_run: {
-      id: run.id, node_id: run.node_id, name: run.name, head_sha: run.head_sha, external_id: run.external_id,
-      status: run.status, conclusion: run.conclusion, details_url: run.details_url, app: { id: run.app_id, slug: 'ci-app' },
-      check_suite: { id: 1, head_sha: run.head_sha },
-    },
-    repository: { full_name: REPO, name: 'repo-a', owner: { login: 'octo-org' } },
-    installation: { id: gh.installations()[0]!.id },
-  }
-  return { name: 'repository_dispatch', payload: { action: 'check_run_rerequested', client_payload: payload, repository: payload.repository } }
+  return dispatched(rerequestedPayload(claimOf(run), { repository: REPO, installationId: gh.installations()[0]!.id }))
 }
 
 const runsOn = (head: string) => gh.checkRuns(REPO).filter((r) => r.head_sha === head)
@@ -238,4 +285,34 @@ test('a details-url naming the job needs no job lookup; a check run of someone e
   expect(foreign.result.stdout).toContain('was not made by github-app-ci')
   expect(jobs.reruns.length).toBe(before)
   expect(foreign.requests).toHaveLength(0) // decided before any token was minted
+}, 90_000)
+
+test('a CONCLUSION that links another workflow\'s run (the scheduled reconcile made it) re-runs the runs its builds link to', async () => {
+  const p = pipeline()
+  jobs.addRun({ id: p.runId, headSha: p.head, jobs: [{ name: 'queue' }, { name: 'a' }, { name: 'b', conclusion: 'failure' }] })
+  const reconcileRun = jobs.addRun({ name: 'reconcile', headSha: sha(), event: 'schedule', jobs: [{ name: 'reconcile' }] })
+  ok((await step(p, 'queued', { builds: 'a,b' }, { job: 'queue' })).result)
+  ok((await step(p, 'built', { builds: 'a', conclusion: 'success' }, { job: 'a' })).result)
+  ok((await step(p, 'built', { builds: 'b', conclusion: 'failure' }, { job: 'b' })).result)
+  const conclusion = runsOn(p.head).find((r) => r.name === 'ci / CONCLUSION')!
+  // As when reconcile creates the CONCLUSION: its link names the reconcile's run (of the default branch).
+  conclusion.details_url = `http://github.localhost/${REPO}/actions/runs/${reconcileRun.id}/attempts/1`
+
+  const { result, requests } = await step(p, 'rerequested', {}, { job: 'relay', event: forwarded(conclusion) })
+  ok(result)
+  expect(jobs.reruns.filter((r) => r.run_id === p.runId)).toEqual([expect.objectContaining({ kind: 'failed-jobs' })])
+  expect(jobs.reruns.filter((r) => r.run_id === reconcileRun.id)).toEqual([])
+  expect(requests.filter((r) => r.operationId === 'checks/list-for-ref')).toHaveLength(1)
+}, 90_000)
+
+test('with only a client id and an installation id, the app\'s id for the ownership check comes from GET /app', async () => {
+  const p = pipeline()
+  const run = jobs.addRun({ id: p.runId, headSha: p.head, jobs: [{ name: 'build', conclusion: 'failure' }] })
+  ok((await step(p, 'built', { builds: 'x', conclusion: 'failure' })).result)
+  const x = runsOn(p.head).find((r) => r.name === 'ci / x')!
+  const installation = gh.installations().find((i) => i.appId === gh.app.id)!.id
+  const { result, requests } = await step(p, 'rerequested', { 'app-id': '', 'client-id': gh.app.clientId, 'installation-id': String(installation) }, { job: 'relay', event: forwarded(x) })
+  ok(result)
+  expect(requests.filter((r) => r.operationId === 'apps/get-authenticated')).toHaveLength(1)
+  expect(jobs.reruns.filter((r) => r.run_id === p.runId)).toEqual([expect.objectContaining({ kind: 'job', job_id: run.jobs[0]!.id })])
 }, 90_000)

@@ -1,5 +1,7 @@
-// Pure parts of `command: rerequested`: read a forwarded check_run webhook payload, find the suite
-// its name and external_id belong to, and pick the workflow job to re-run.
+// Pure parts of `command: rerequested`: read a forwarded check_run webhook payload (a pointer to
+// a check run: only its id and repository are used, everything else is read from GitHub), find
+// the suite the check run's name and external_id belong to, pick the workflow job to re-run, and
+// decide whether a job or run GitHub describes may be re-run for that check run.
 import { verdictOf, type WarningAs } from '../checks/conclusion.ts'
 import { buildKey, parseExternalId, suiteHash, type ParsedExternalId } from '../checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../checks/types.ts'
@@ -7,11 +9,12 @@ import { UserError } from '../errors.ts'
 
 export interface Rerequest {
   action: string
+  /** As the payload says: untrusted, only `id` points at GitHub's copy. */
   checkRun: {
     id: number
-    name: string
-    head_sha: string
-    external_id: string
+    name?: string
+    head_sha?: string
+    external_id?: string
     details_url?: string
     app_id?: number
   }
@@ -35,18 +38,15 @@ export function parseRerequest(value: unknown): Rerequest {
   const id = run.id
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new UserError(`${help}; check_run.id is missing or not a number.`)
   const head = run.head_sha
-  if (typeof head !== 'string' || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(head)) {
-    throw new UserError(`${help}; check_run.head_sha is missing or not a commit sha.`)
+  if (head !== undefined && (typeof head !== 'string' || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(head))) {
+    throw new UserError(`${help}; check_run.head_sha is not a commit sha.`)
   }
   const out: Rerequest = {
     action: typeof value.action === 'string' ? value.action : 'rerequested',
-    checkRun: {
-      id,
-      name: typeof run.name === 'string' ? run.name : '',
-      head_sha: head.toLowerCase(),
-      external_id: typeof run.external_id === 'string' ? run.external_id : '',
-    },
+    checkRun: { id, name: typeof run.name === 'string' ? run.name : '' },
   }
+  if (typeof head === 'string') out.checkRun.head_sha = head.toLowerCase()
+  if (typeof run.external_id === 'string') out.checkRun.external_id = run.external_id
   if (typeof run.details_url === 'string' && run.details_url) out.checkRun.details_url = run.details_url
   const app = isObject(run.app) ? run.app.id : undefined
   if (typeof app === 'number') out.checkRun.app_id = app
@@ -86,23 +86,12 @@ export function buildOf(data: ServiceData, key: string): string | undefined {
   return Object.keys(data.check_runs).find((b) => buildKey(b) === key)
 }
 
-/** A job's page names its id: …/actions/runs/<run>/job/<job id>. */
-export function jobIdFromUrl(url: string | undefined): number | undefined {
-  const m = url ? /\/actions\/runs\/\d+\/job\/(\d+)(?:[/?#]|$)/.exec(url) : null
-  return m ? Number(m[1]) : undefined
-}
-
-/** …/actions/runs/<run>[/attempts/<n>|/job/<id>]: the workflow run (and attempt) a link names. */
-export function runFromUrl(url: string | undefined): { run_id: number; attempt?: number } | undefined {
-  const m = url ? /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?(?:[/?#]|$)/.exec(url) : null
-  if (!m) return undefined
-  return m[2] ? { run_id: Number(m[1]), attempt: Number(m[2]) } : { run_id: Number(m[1]) }
-}
-
 export interface ListedJob {
   id: number
   name: string
   run_attempt?: number
+  run_id?: number
+  head_sha?: string
 }
 
 /**
@@ -136,4 +125,89 @@ export function runsToRerun(data: ServiceData, warningAs: WarningAs): number[] {
   const runs = new Set<number>()
   for (const r of records) if (failing(r) && r.reporter) runs.add(r.reporter.run_id)
   return [...runs].sort((a, b) => a - b)
+}
+
+/** What a link to a workflow run (or an attempt, or a job of it) on the server names. */
+export interface RunLink {
+  run_id: number
+  attempt?: number
+  job_id?: number
+}
+
+/**
+ * `<server>/<owner>/<repo>/actions/runs/<run>[/attempts/<n>][/job/<id>]`, only on this server and
+ * for this repository: a link elsewhere names nothing this repository's API could re-run.
+ */
+export function runLink(url: string | undefined, serverUrl: string, repository: string): RunLink | undefined {
+  if (!url) return undefined
+  let u: URL
+  let server: URL
+  try {
+    u = new URL(url)
+    server = new URL(serverUrl)
+  } catch {
+    return undefined
+  }
+  if (u.origin !== server.origin || u.username || u.password) return undefined
+  const base = server.pathname.replace(/\/+$/, '')
+  const prefix = `${base}/${repository}/actions/runs/`.toLowerCase()
+  if (!u.pathname.toLowerCase().startsWith(prefix)) return undefined
+  const m = /^(\d{1,16})(?:\/attempts\/(\d{1,6}))?(?:\/job\/(\d{1,16}))?\/?$/.exec(u.pathname.slice(prefix.length))
+  if (!m) return undefined
+  const link: RunLink = { run_id: Number(m[1]) }
+  if (m[2]) link.attempt = Number(m[2])
+  if (m[3]) link.job_id = Number(m[3])
+  return link
+}
+
+/** A workflow run as GitHub's Actions API describes it (GET …/actions/runs/{run_id}). */
+export interface RunFacts {
+  id: number
+  /** repository.full_name */
+  repository: string
+  head_sha: string
+  workflow_id: number
+  /** The workflow file, for messages. */
+  path?: string
+}
+
+/** A job as GitHub's Actions API describes it (GET …/actions/jobs/{job_id}, or a run's job listing). */
+export interface JobFacts {
+  id: number
+  run_id: number
+  head_sha: string
+  name: string
+}
+
+/** What a run must be to re-run anything of it for a check run. */
+export interface RerunScope {
+  repository: string
+  head_sha: string
+  /** The workflows of the runs the check runs' own links name. */
+  workflow_ids: ReadonlySet<number>
+  /** For a build: the run its check run's own link (or record) names. */
+  run_id?: number
+}
+
+/** Why `run` may not be re-run for this scope; undefined when it may. */
+export function runProblem(run: RunFacts, scope: RerunScope): string | undefined {
+  if (run.repository.toLowerCase() !== scope.repository.toLowerCase()) return `workflow run ${run.id} belongs to ${run.repository}`
+  if (run.head_sha.toLowerCase() !== scope.head_sha.toLowerCase()) {
+    return `workflow run ${run.id} ran commit ${run.head_sha.slice(0, 12)}, not the check run's ${scope.head_sha.slice(0, 12)}`
+  }
+  if (!scope.workflow_ids.has(run.workflow_id)) {
+    return `workflow run ${run.id} is of another workflow (${run.path ?? `workflow ${run.workflow_id}`}) than the one that reported the check run`
+  }
+  if (scope.run_id !== undefined && run.id !== scope.run_id) return `workflow run ${run.id} is not the run that reported the check run (${scope.run_id})`
+  return undefined
+}
+
+/** Why `job` (of `run`, GitHub's description of job.run_id) may not be re-run; undefined when it may. */
+export function jobProblem(job: JobFacts, run: RunFacts, scope: RerunScope): string | undefined {
+  if (job.run_id !== run.id) return `job ${job.id} is of workflow run ${job.run_id}, not ${run.id}`
+  if (job.head_sha.toLowerCase() !== scope.head_sha.toLowerCase()) {
+    return `job ${job.id} ran commit ${job.head_sha.slice(0, 12)}, not the check run's ${scope.head_sha.slice(0, 12)}`
+  }
+  const problem = runProblem(run, scope)
+  return problem ? `job ${job.id} ("${job.name}"): ${problem}` : undefined
 }
