@@ -12,7 +12,7 @@ import type { SuiteKey } from '../checks/types.ts'
 
 /** First line of every sealed fragment: the scheme, then the tag. */
 const HEADER = 'github-app-ci-auth v1 hmac-sha256='
-const TAG_HEX = 64
+const TAG_HEX = 64 // lower-case hex digits of the SHA-256 HMAC
 const SALT = 'github-app-ci state authentication'
 const INFO = 'fragment-auth v1'
 
@@ -50,7 +50,7 @@ export class FragmentAuth {
 
   /** Whether `tag` is `body`'s tag (constant-time compare; anything not a tag is false). */
   verify(purpose: AuthPurpose, suite: SuiteKey, body: string, tag: unknown): boolean {
-    if (typeof tag !== 'string' || tag.length !== TAG_HEX) return false
+    if (typeof tag !== 'string' || !/^[0-9a-f]{64}$/.test(tag)) return false
     const expected = Buffer.from(this.tag(purpose, suite, body), 'hex')
     const given = Buffer.from(tag, 'hex')
     return given.length === expected.length && timingSafeEqual(given, expected)

@@ -133,7 +133,7 @@ describe('forged fragments from a fork run, met by a scheduled reconcile (artifa
     const key = keyOf(sha)
     const forged = await forge(doc(key, { linux: record({}) }, {
       conclusion_run: { state: 'built', generation: 1, state_synced: false, updated_at: new Date().toISOString(), conclusion: 'success' },
-    }), { ownKey: true })
+    }))
     const { result } = await step(sha, 'reconcile', 'reconcile', {})
     expect(runsOf(sha)).toEqual([])
     expectOneWarning(result.warnings, forged)
@@ -244,4 +244,23 @@ describe('a job of the same run that runs untrusted code', { timeout: 180_000 },
       expectOneWarning(built.result.warnings, forged)
     })
   }
+})
+
+// Not a row of the table above: the action before tags read a tagged text as corrupt and set it
+// aside too. This checks that a tag made with another key (an attacker's own) is no better than none.
+describe('a fragment tagged with another key', { timeout: 180_000 }, () => {
+  test('is set aside by reconcile and by a transition like an untagged one', async () => {
+    const sha = newSha()
+    const key = keyOf(sha)
+    await step(sha, 'queue', 'queued', { builds: 'linux' })
+    const linux = run(sha, 'ci / linux')
+    const before = shown(sha)
+    const forged = await forge(doc(key, { linux: record({ generation: 2, check_run_id: linux.id, node_id: linux.node_id }) }), { runId: RUN, job: 'untrusted', ownKey: true })
+    const reconciled = await step(sha, 'reconcile', 'reconcile', {})
+    expectOneWarning(reconciled.result.warnings, forged)
+    expect(shown(sha)).toEqual(before)
+    const building = await step(sha, 'linux', 'building', { builds: 'linux' })
+    expectOneWarning(building.result.warnings, forged)
+    expect(run(sha, 'ci / linux')).toMatchObject({ status: 'in_progress', conclusion: null })
+  })
 })
