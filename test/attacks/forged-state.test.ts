@@ -246,6 +246,33 @@ describe('a job of the same run that runs untrusted code', { timeout: 180_000 },
   }
 })
 
+describe('forged fragment names from an untrusted job of the same run', { timeout: 180_000 }, () => {
+  test('names of builds that do not exist cannot switch the suite to aggregate mode', async () => {
+    const sha = newSha()
+    const key = keyOf(sha)
+    const inputs = { 'aggregate-above': '5' } // the switch comes at 6 builds: six forged names are enough
+    await step(sha, 'queue', 'queued', { builds: 'linux,mac', ...inputs })
+    const conclusionBefore = run(sha, 'ci / CONCLUSION')
+    // Tagged names (one queued build each), which a filtered read lists without downloading them.
+    h.enterJob({ runId: RUN, jobId: 'untrusted', ref: 'refs/heads/main', headSha: sha })
+    try {
+      for (let i = 0; i < 6; i++) {
+        const queued: CheckRunRecord = { name: `ci / x${i}`, state: 'queued', generation: 1, state_synced: true, updated_at: new Date().toISOString() }
+        await new ArtifactStore().writeFragment(key, serializeServiceData(doc(key, { [`x${i}`]: queued })), { run_id: RUN, run_attempt: 1, job: 'untrusted', step: `n${i}` }, { build: `x${i}`, state: 'queued', generation: 1 })
+      }
+    } finally {
+      h.enterJob({})
+    }
+    const building = await step(sha, 'linux', 'building', { builds: 'linux', ...inputs })
+    // GitHub: linux went in_progress; the CONCLUSION run was not turned into the aggregate table.
+    expect(run(sha, 'ci / linux')).toMatchObject({ status: 'in_progress' })
+    const conclusionAfter = run(sha, 'ci / CONCLUSION')
+    expect({ output: conclusionAfter.output, updated_at: conclusionAfter.updated_at }).toEqual({ output: conclusionBefore.output, updated_at: conclusionBefore.updated_at })
+    expect(runsOf(sha)).toHaveLength(3)
+    expect(building.result.annotations.filter((a) => a.message.includes('Aggregate mode'))).toEqual([])
+  })
+})
+
 // Not a row of the table above: the action before tags read a tagged text as corrupt and set it
 // aside too. This checks that a tag made with another key (an attacker's own) is no better than none.
 describe('a fragment tagged with another key', { timeout: 180_000 }, () => {
