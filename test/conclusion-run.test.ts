@@ -5,7 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
+import { parseStored } from './sealed.ts'
 import type { ServiceData } from '../src/checks/types.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from './emulator/github/index.ts'
 import { runAction, type RunActionResult } from './runner.ts'
@@ -55,7 +56,7 @@ const conclusions = (s: Suite, name = 'ci / CONCLUSION') => runsOf(s).filter((r)
 const latest = (s: Suite, name?: string) => conclusions(s, name).at(-1)!
 
 function state(s: Suite): ServiceData {
-  const docs = fs.readdirSync(s.dir).map((f) => parseServiceData(fs.readFileSync(path.join(s.dir, f), 'utf8')))
+  const docs = fs.readdirSync(s.dir).map((f) => parseStored(fs.readFileSync(path.join(s.dir, f), 'utf8')))
   return mergeAll({ repository: s.repo, head_sha: s.sha, suite: 'ci' }, docs)
 }
 

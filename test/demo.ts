@@ -12,7 +12,8 @@
 // After each phase it prints the check runs as GitHub shows them, plus what the state (the
 // workflow artifacts, store: artifact) records for each; at the end the request counts.
 import { randomBytes } from 'node:crypto'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
+import { parseStored } from './sealed.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { suitePrefix } from '../src/store/naming.ts'
 import { unzipText } from '../src/store/unzip.ts'
@@ -68,7 +69,7 @@ async function recordedState(): Promise<ServiceData> {
   const docs: ServiceData[] = []
   for (const artifact of runtime.artifacts(REPO).filter((a) => a.name.startsWith(suitePrefix(key)))) {
     const files = await unzipText(runtime.artifactZip(artifact.id)!)
-    for (const text of files.values()) docs.push(parseServiceData(text))
+    for (const text of files.values()) docs.push(parseStored(text))
   }
   return mergeAll(key, docs)
 }

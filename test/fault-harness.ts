@@ -1,7 +1,7 @@
 // Shared by the tests that run the real dist/ as app steps of matrix jobs (fault matrix, soak,
 // matrix, job memory, reconcile): one step against a GitHub emulator, a job's runner environment,
 // many steps a few at a time, and a file or artifact store read back.
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { FileStore } from '../src/store/file.ts'
 import { suitePrefix } from '../src/store/naming.ts'
@@ -9,6 +9,7 @@ import { unzipText } from '../src/store/unzip.ts'
 import type { GitHubEmulator, RecordedRequest } from './emulator/github/index.ts'
 import type { RuntimeEmulator } from './emulator/runtime/index.ts'
 import { runAction, type RunActionResult } from './runner.ts'
+import { parseStored } from './sealed.ts'
 
 export const REPO = 'octo-org/repo-a'
 /** Milliseconds per unit of retry wait in the action (production: 1000). */
@@ -81,14 +82,14 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** The suite's fragments in a `file:` store, joined. */
 export async function fileState(dir: string, key: SuiteKey): Promise<ServiceData> {
   const fragments = await new FileStore(dir).readFragments(key)
-  return mergeAll(key, fragments.map((f) => parseServiceData(f.text)))
+  return mergeAll(key, fragments.map((f) => parseStored(f.text)))
 }
 
 /** The suite's fragments in the runtime emulator's artifacts (every run's), joined, and their count. */
 export async function artifactState(runtime: RuntimeEmulator, key: SuiteKey): Promise<{ merged: ServiceData; fragments: number }> {
   const docs: ServiceData[] = []
   for (const a of runtime.artifacts(key.repository).filter((x) => x.name.startsWith(suitePrefix(key)))) {
-    docs.push(parseServiceData((await unzipText(runtime.artifactZip(a.id)!)).get('fragment.json')!))
+    docs.push(parseStored((await unzipText(runtime.artifactZip(a.id)!)).get('fragment.json')!))
   }
   return { merged: mergeAll(key, docs), fragments: docs.length }
 }

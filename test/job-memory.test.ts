@@ -4,12 +4,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mergeAll } from '../src/checks/service-data.ts'
 import type { SuiteKey } from '../src/checks/types.ts'
 import { JobMemory } from '../src/store/job-memory.ts'
 import { appStep, artifactState, jobEnv, REPO } from './fault-harness.ts'
+import { authOf } from './sealed.ts'
 import { startStoreHarness, type StoreHarness } from './store-contract.ts'
 
 const RUN_ID = 100
@@ -119,18 +120,42 @@ describe('JobMemory', () => {
 
   test('keeps what a step remembered for the same store and suite only', () => {
     const dir = newJobTemp()
-    const first = new JobMemory(dir, 'artifact', key)
+    const auth = authOf(h.github.app.privateKeyPkcs1)
+    const first = new JobMemory(dir, 'artifact', key, auth)
     expect(first.ids.size).toBe(0)
     first.remember('11', { ...mergeAll(key, []), check_runs: { linux: { ...record } } })
     first.save()
 
-    const again = new JobMemory(dir, 'artifact', key)
+    const again = new JobMemory(dir, 'artifact', key, auth)
     expect([...again.ids]).toEqual(['11'])
     expect(again.data?.check_runs.linux).toMatchObject({ check_run_id: 7 })
-    expect(new JobMemory(dir, 'cache', key).ids.size).toBe(0)
-    expect(new JobMemory(dir, 'artifact', { ...key, suite: 'nightly' }).ids.size).toBe(0)
-    expect(new JobMemory(undefined, 'artifact', key).ids.size).toBe(0)
+    expect(new JobMemory(dir, 'cache', key, auth).ids.size).toBe(0)
+    expect(new JobMemory(dir, 'artifact', { ...key, suite: 'nightly' }, auth).ids.size).toBe(0)
+    expect(new JobMemory(undefined, 'artifact', key, auth).ids.size).toBe(0)
     expect(again.covers(key)).toBe(true)
     expect(again.covers({ ...key, head_sha: 'b'.repeat(40) })).toBe(false)
+  })
+
+  test("a memory not written with the app's key (an earlier step of the job edited or planted it) is ignored", () => {
+    const dir = newJobTemp()
+    const auth = authOf(h.github.app.privateKeyPkcs1)
+    const memory = new JobMemory(dir, 'artifact', key, auth)
+    memory.remember('11', { ...mergeAll(key, []), check_runs: { linux: { ...record } } })
+    memory.save()
+    const [file] = fs.readdirSync(path.join(dir, 'github-app-ci'))
+    const at = path.join(dir, 'github-app-ci', file!)
+    const saved = JSON.parse(fs.readFileSync(at, 'utf8')) as { state: string; tag: string }
+    // A built success record put in; the tag left as it was.
+    const forged = { ...JSON.parse(saved.state), check_runs: { linux: { ...record, state: 'built', conclusion: 'success', generation: 9 } } }
+    fs.writeFileSync(at, JSON.stringify({ ...saved, state: JSON.stringify(forged) }))
+    expect(new JobMemory(dir, 'artifact', key, auth).data).toBeUndefined()
+    // The same file with its tag removed, or read with another app's key.
+    fs.writeFileSync(at, JSON.stringify({ ...saved, tag: undefined }))
+    expect(new JobMemory(dir, 'artifact', key, auth).data).toBeUndefined()
+    fs.writeFileSync(at, JSON.stringify(saved))
+    expect(new JobMemory(dir, 'artifact', key, auth).data?.check_runs.linux).toMatchObject({ state: 'queued' })
+    // The same key pasted as PKCS#8 derives the same MAC key.
+    expect(new JobMemory(dir, 'artifact', key, authOf(h.github.app.privateKeyPkcs8)).data?.check_runs.linux).toMatchObject({ state: 'queued' })
+    expect(new JobMemory(dir, 'artifact', key, authOf(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)).data).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { externalId, mergeAll, parseServiceData, serializeServiceData } from '../src/checks/service-data.ts'
+import { externalId, mergeAll, serializeServiceData } from '../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../src/checks/types.ts'
 import {
   formatDuration,
@@ -26,6 +26,7 @@ import { startGitHubEmulator, type GitHubEmulator, type RecordedRequest } from '
 import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
 import { jobEnv } from './fault-harness.ts'
 import { runAction, type RunActionResult } from './runner.ts'
+import { parseStored, sealWith } from './sealed.ts'
 
 const HOUR = 3_600_000
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
@@ -216,7 +217,7 @@ async function state(dir: string, key: SuiteKey): Promise<{ data: ServiceData; n
   for (const ref of refs) {
     let data: ServiceData
     try {
-      data = parseServiceData((await store.readFragment(ref)).text)
+      data = parseStored((await store.readFragment(ref)).text)
     } catch {
       continue // an unusable fragment (the compaction test leaves one)
     }
@@ -233,7 +234,7 @@ const count = (requests: RecordedRequest[], what: string) =>
   requests.filter((r) => (what === 'graphql' ? r.path === '/graphql' : r.operationId === what)).length
 
 async function put(dir: string, data: ServiceData, step: string) {
-  await new FileStore(dir).writeFragment(data, serializeServiceData(data), { run_id: 1000, run_attempt: 1, job: 'build', step })
+  await new FileStore(dir).writeFragment(data, sealWith(gh.app.privateKeyPkcs1, data, serializeServiceData(data)), { run_id: 1000, run_attempt: 1, job: 'build', step })
 }
 
 test('a create whose reply was lost is adopted, not created again', async () => {
@@ -336,7 +337,7 @@ test('compaction keeps every record; old suites are forgotten; unusable fragment
   // b: a build still running (recently): compacted, not settled.
   const docsB = [doc(b, { n: rec('nightly / n', { state: 'queued', check_run_id: id++ }) }), doc(b, { n: rec('nightly / n', { state: 'building', check_run_id: id - 1 }) })]
   for (const [i, d] of docsB.entries()) await put(dir, d, `b${i}`)
-  await new FileStore(dir).writeFragment(b, '{"version": 1, "not": "a document"', { run_id: 1000, run_attempt: 1, job: 'build', step: 'broken' })
+  await new FileStore(dir).writeFragment(b, sealWith(gh.app.privateKeyPkcs1, b, '{"version": 1, "not": "a document"'), { run_id: 1000, run_attempt: 1, job: 'build', step: 'broken' })
   for (const [i, d] of [doc(old, { q: rec('ci / q', { updated_at: ago(31 * 24 * HOUR) }) }), doc(old, { r: rec('ci / r', { state: 'queued', state_synced: false, updated_at: ago(40 * 24 * HOUR) }) })].entries()) {
     await put(dir, d, `old${i}`)
   }
@@ -358,7 +359,7 @@ test('compaction keeps every record; old suites are forgotten; unusable fragment
   expect(bFiles.some((f) => f.includes('-broken.json'))).toBe(true)
   const compactedB = bFiles.find((f) => !f.includes('-broken'))!
   expect(settledAt(compactedB.replace(/\.json$/, ''))).toBeUndefined()
-  expect(serializeServiceData(parseServiceData(fs.readFileSync(path.join(dir, compactedB), 'utf8')))).toBe(serializeServiceData(mergeAll(b, docsB)))
+  expect(serializeServiceData(parseStored(fs.readFileSync(path.join(dir, compactedB), 'utf8')))).toBe(serializeServiceData(mergeAll(b, docsB)))
   expect((await state(dir, old)).names).toEqual([])
 }, 60_000)
 
@@ -420,7 +421,7 @@ test('1,000 suites with 10 unsynced builds: requests for those 10 only, then non
     const runs: Record<string, CheckRunRecord> = {}
     for (let j = 0; j < 3; j++) runs[`b${j}`] = rec(`ci / b${j}`, { check_run_id: 10_000 + i * 3 + j })
     if (unsynced.has(i)) runs.b2 = rec('ci / b2', { state_synced: false }) // its create never answered
-    await store.writeFragment(key, serializeServiceData(doc(key, runs)), { run_id: 1000, run_attempt: 1, job: 'build', step: 's' })
+    await store.writeFragment(key, sealWith(gh.app.privateKeyPkcs1, key, serializeServiceData(doc(key, runs))), { run_id: 1000, run_attempt: 1, job: 'build', step: 's' })
   }
   const first = await reconcile(dir)
   const checks = (r: RecordedRequest[]) => ({ listings: count(r, 'checks/list-for-ref'), graphql: count(r, 'graphql'), all: r.length })

@@ -10,7 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, test } from 'vitest'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
+import { parseStored } from './sealed.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 import { CacheStore } from '../src/store/cache.ts'
 import type { Fault } from './emulator/github/index.ts'
@@ -60,7 +61,7 @@ async function readState(h: StoreHarness, store: string, key: SuiteKey): Promise
   }
   h.enterJob({ runId: RUN_ID, jobId: 'verify', repository: REPO, headSha: key.head_sha })
   const reader = new CacheStore({ rest: await h.rest() })
-  return mergeAll(key, (await reader.readFragments(key)).map((f) => parseServiceData(f.text)))
+  return mergeAll(key, (await reader.readFragments(key)).map((f) => parseStored(f.text)))
 }
 
 const unsyncedIn = (d: ServiceData) =>

@@ -5,7 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { mergeAll, parseServiceData } from '../src/checks/service-data.ts'
+import { mergeAll } from '../src/checks/service-data.ts'
+import { parseStored, sealWith } from './sealed.ts'
 import type { ServiceData } from '../src/checks/types.ts'
 import { suitePrefix } from '../src/store/naming.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator, type RecordedRequest } from './emulator/github/index.ts'
@@ -88,7 +89,7 @@ const describeRequests = (rs: RecordedRequest[]) => rs.map((r) => `${r.method} $
 const runUrl = (attempt = 1) => `http://github.localhost/${REPO}/actions/runs/1000/attempts/${attempt}`
 
 function state(s: Suite): ServiceData {
-  const docs = fs.readdirSync(s.dir).filter((f) => f.endsWith('.json')).map((f) => parseServiceData(fs.readFileSync(path.join(s.dir, f), 'utf8')))
+  const docs = fs.readdirSync(s.dir).filter((f) => f.endsWith('.json')).map((f) => parseStored(fs.readFileSync(path.join(s.dir, f), 'utf8')))
   return mergeAll({ repository: REPO, head_sha: s.sha, suite: 'ci' }, docs)
 }
 
@@ -273,8 +274,9 @@ describe.concurrent("brep's rules, row by row (independent suites)", { timeout: 
   test('a newer-version fragment is set aside with a warning, not merged', async () => {
     const s = newSuite()
     ok((await step(s, 'queued', { builds: 'a' })).result)
-    const prefix = suitePrefix({ repository: REPO, head_sha: s.sha, suite: 'ci' })
-    fs.writeFileSync(path.join(s.dir, `${prefix}9-9-x-y.json`), JSON.stringify({ version: 99, anything: true }))
+    const key = { repository: REPO, head_sha: s.sha, suite: 'ci' }
+    // Sealed with the app's key, as a newer version of the action would write it.
+    fs.writeFileSync(path.join(s.dir, `${suitePrefix(key)}9-9-x-y.json`), sealWith(gh.app.privateKeyPkcs1, key, JSON.stringify({ version: 99, anything: true })))
     const r = await step(s, 'building', { builds: 'a' })
     ok(r.result)
     expect(r.result.warnings.join('\n')).toMatch(/version 99 was written by a newer github-app-ci/)
@@ -331,8 +333,9 @@ describe('lost replies and broken state (faults are global: one at a time)', { t
     const s = newSuite()
     ok((await step(s, 'queued', { builds: 'a,b' })).result)
     const ids = { a: named(s, 'ci / a')[0]!.id, b: named(s, 'ci / b')[0]!.id }
-    // Every fragment is replaced by junk: the state is lost.
-    for (const f of fs.readdirSync(s.dir)) fs.writeFileSync(path.join(s.dir, f), '{"version": 1, "check_runs": [')
+    // Every fragment is replaced by junk (with a valid tag: the app's own writes, damaged): the state is lost.
+    const junkText = sealWith(gh.app.privateKeyPkcs1, { repository: REPO, head_sha: s.sha, suite: 'ci' }, '{"version": 1, "check_runs": [')
+    for (const f of fs.readdirSync(s.dir)) fs.writeFileSync(path.join(s.dir, f), junkText)
     const junk = fs.readdirSync(s.dir)
 
     const strict = await step(s, 'building', { builds: 'a', 'fail-on-corrupt-state': 'true' })
@@ -347,10 +350,10 @@ describe('lost replies and broken state (faults are global: one at a time)', { t
     expect(building.requests.filter((r) => r.operationId === 'checks/list-for-ref')).toHaveLength(1)
     expect(named(s, 'ci / a').map((r) => [r.id, r.status])).toEqual([[ids.a, 'in_progress']])
     // The junk is left where it was; the new fragment holds the rebuilt record.
-    for (const f of junk) expect(fs.readFileSync(path.join(s.dir, f), 'utf8')).toMatch(/^\{"version": 1/)
+    for (const f of junk) expect(fs.readFileSync(path.join(s.dir, f), 'utf8')).toBe(junkText)
     const fresh = fs.readdirSync(s.dir).filter((f) => !junk.includes(f))
     expect(fresh).toHaveLength(1)
-    expect(parseServiceData(fs.readFileSync(path.join(s.dir, fresh[0]!), 'utf8')).check_runs.a).toMatchObject({ state: 'building', check_run_id: ids.a })
+    expect(parseStored(fs.readFileSync(path.join(s.dir, fresh[0]!), 'utf8')).check_runs.a).toMatchObject({ state: 'building', check_run_id: ids.a })
 
     ok((await step(s, 'built', { builds: 'b', conclusion: 'success' })).result)
     expect(named(s, 'ci / b').map((r) => [r.id, r.status])).toEqual([[ids.b, 'completed']])

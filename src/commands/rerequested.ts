@@ -22,7 +22,7 @@ import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
 import { githubMessage } from '../github/client.ts'
-import { suiteHash as storeSuiteHash } from '../store/naming.ts'
+import { describeFragment, suiteHash as storeSuiteHash } from '../store/naming.ts'
 import {
   buildOf,
   chooseJob,
@@ -185,7 +185,13 @@ async function readState(session: Session, key: SuiteKey): Promise<ServiceData |
     const documents: ServiceData[] = []
     for (const ref of refs) {
       try {
-        const data = parseServiceData((await session.store.readFragment(ref)).text)
+        // Only fragments the app's key holder wrote say which job to re-run.
+        const opened = session.fragmentAuth.open(key, (await session.store.readFragment(ref)).text)
+        if ('problem' in opened) {
+          core.warning(`State fragment ${describeFragment(session.store.description, ref)} was set aside, not read: ${opened.problem}.`)
+          continue
+        }
+        const data = parseServiceData(opened.body)
         if (sameSuite(data, key)) documents.push(data)
       } catch (error) {
         if (!(error instanceof CorruptStateError)) throw error

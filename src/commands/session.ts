@@ -26,7 +26,9 @@ import { readRunContext, type RunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
 import { listCheckRuns, repositoryNodeIdFromEvent, type ListedCheckRun } from '../github/check-runs.ts'
 import { createGitHubClient, githubMessage, type GitHubClient } from '../github/client.ts'
+import { FragmentAuth } from '../store/fragment-auth.ts'
 import { JobMemory } from '../store/job-memory.ts'
+import { describeFragment } from '../store/naming.ts'
 import { openStore, type FragmentFilter, type FragmentRef, type FragmentTag, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
 
 type GetInput = (name: string) => string
@@ -108,6 +110,8 @@ export interface Session {
   writer: WriterId
   /** The fragments of `key`'s suite this job's steps already hold (RUNNER_TEMP). */
   memory: JobMemory
+  /** Seals written fragments and checks read ones with the app's private key (fragment-auth.ts). */
+  fragmentAuth: FragmentAuth
   /** From the event payload; else undefined until looked up (then recorded in the service data). */
   repositoryNodeId?: string
   /** `x-ratelimit-remaining` of GitHub's last reply, when it sent one. */
@@ -167,6 +171,7 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   auth = await createAppAuth(app) // masks every token it mints
   const step = `${(process.env.GITHUB_ACTION || 'step').slice(0, 40)}-${randomUUID().slice(0, 8)}`
   const key: SuiteKey = { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite }
+  const fragmentAuth = new FragmentAuth(app.privateKey)
   return {
     ctx,
     inputs,
@@ -174,7 +179,8 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
     github,
     store,
     key,
-    memory: new JobMemory(process.env.RUNNER_TEMP, store.description, key),
+    memory: new JobMemory(process.env.RUNNER_TEMP, store.description, key, fragmentAuth),
+    fragmentAuth,
     writer: { run_id: ctx.runId, run_attempt: ctx.runAttempt, job: ctx.job || 'job', step },
     repositoryNodeId: repositoryNodeIdFromEvent(ctx.payload, ctx.repository),
     rateLimitRemaining: () => remaining,
@@ -204,8 +210,11 @@ export function conclusionExternalId(key: SuiteKey, generation?: number): string
 export interface SuiteRead {
   /** The join of every readable fragment (plus what was rebuilt from GitHub, if anything). */
   data: ServiceData
-  /** Fragments set aside (corrupt, newer version, another suite): left in the store, not merged. */
-  setAside: { id: string; reason: string }[]
+  /**
+   * Fragments set aside (corrupt, newer version, another suite, or `unauthenticated`: no valid tag
+   * of the app's key): left in the store, not merged.
+   */
+  setAside: { id: string; reason: string; unauthenticated?: boolean }[]
   /** The store could not be read at all. */
   readError?: string
   /** Build records taken from GitHub's check runs because the state was lost or unreadable. */
@@ -295,9 +304,15 @@ async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead,
   try {
     for (const fragment of await session.store.readFragments(key, filter)) {
       result.readIds.push(fragment.id)
-      const id = fragment.name ?? fragment.id
+      const id = describeFragment(session.store.description, fragment)
+      // Only the app's key holder can write what is merged: anything else is not read at all.
+      const opened = session.fragmentAuth.open(key, fragment.text)
+      if ('problem' in opened) {
+        result.setAside.push({ id, reason: opened.problem, unauthenticated: true })
+        continue
+      }
       try {
-        const data = parseServiceData(fragment.text)
+        const data = parseServiceData(opened.body)
         if (!sameSuite(data, key)) throw new CorruptStateError('it belongs to another suite', 'suite-mismatch')
         documents.push(data)
         memory?.remember(fragment.id, data)
@@ -314,7 +329,12 @@ async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead,
     )
   }
   if (builds && result.readError === undefined) result.listed = listed
-  for (const { id, reason } of result.setAside.slice(asideBefore)) {
+  for (const { id, reason, unauthenticated } of result.setAside.slice(asideBefore)) {
+    if (unauthenticated) {
+      // Not a failure even with fail-on-corrupt-state: anyone with a runtime token could then stop the step.
+      core.warning(`State fragment ${id} was set aside, not merged: ${reason}. Its builds are looked up by their check runs.`)
+      continue
+    }
     const message = `State fragment ${id} is unusable and was set aside (left in the store, not merged): ${reason}.`
     if (session.inputs.failOnCorruptState) {
       throw new UserError(`${message} fail-on-corrupt-state is true, so the step stops here; delete the fragment or set it to false to rebuild from GitHub.`)
@@ -422,7 +442,7 @@ export interface WriteResult {
  * fails the step only with fail-on-unsynced. A second fragment of the same step gives a `stepSuffix`.
  */
 export async function writeSuite(session: Session, key: SuiteKey, fragment: ServiceData, stepSuffix = ''): Promise<WriteResult> {
-  const text = serializeServiceData(fragment)
+  const text = session.fragmentAuth.seal(key, serializeServiceData(fragment))
   const tag = tagOf(fragment)
   const step = session.writer.step + stepSuffix
   let lastError = ''

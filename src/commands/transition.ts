@@ -163,7 +163,9 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
   if (read.listed) {
     const complete = mayBeComplete(p.after, read.listed)
     conclusion = planConclusionRun(session, p.after, { ...conclusionOptions(p), incomplete: !complete })
-    if (complete || conclusion.op) {
+    // Names carry no tag (only contents do): before names alone switch the suite to aggregate
+    // mode, the fragments behind them are read and checked.
+    if (complete || conclusion.op || p.switched) {
       read = await readRestOfSuite(session, key, read, { expect })
       p = prepare(session, inputs, read, transition, now)
       conclusion = planConclusionRun(session, p.after, conclusionOptions(p))

@@ -25,7 +25,9 @@ import { escapeMarkdown, outputFor, readableTime, safeUrl, titleFor } from '../c
 import type { CheckRunOutput, CheckRunRecord, ServiceData, SuiteKey } from '../checks/types.ts'
 import { listCheckRuns, repositoryNodeId, type ListedCheckRun } from '../github/check-runs.ts'
 import { githubMessage } from '../github/client.ts'
+import { splitSealed } from '../store/fragment-auth.ts'
 import type { FragmentRef } from '../store/index.ts'
+import { describeFragment } from '../store/naming.ts'
 import { mapLimit } from '../store/parallel.ts'
 import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
 import { CONCLUSION_BUILD, conclusionExternalId, type Session } from '../commands/session.ts'
@@ -166,13 +168,29 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
       aside.push(r.ref)
       continue
     }
+    // Only what the app's key holder wrote is merged, compacted or acted on. The tag binds the suite
+    // the document names, so that suite is what it is checked against.
+    const sealed = splitSealed(r.text)
+    if (!sealed) {
+      setAsideUnauthenticated(session, r.ref, 'it carries no authentication tag')
+      aside.push(r.ref)
+      continue
+    }
+    let data: ServiceData
     try {
-      documents.push({ ref: r.ref, data: parseServiceData(r.text) })
+      data = parseServiceData(sealed.body)
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error
       core.warning(`State fragment ${nameOf(r.ref)} is unusable and was left in the store: ${error.message}.`)
       aside.push(r.ref)
+      continue
     }
+    if (!session.fragmentAuth.verify('fragment', suiteKeyOf(data), sealed.body, sealed.tag)) {
+      setAsideUnauthenticated(session, r.ref, "its authentication tag is wrong (not written with this app's private key for this suite)")
+      aside.push(r.ref)
+      continue
+    }
+    documents.push({ ref: r.ref, data })
   }
   if (documents.length === 0) {
     // Nothing usable: drop it once it is older than forget-after, like any suite.
@@ -212,7 +230,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   const step = settled ? settledStep(lastActivity(compacted) ?? last, random) : `reconcile-${random.slice(0, 8)}`
   const { ctx } = session
   try {
-    await session.store.writeFragment(key, serializeServiceData(compacted), {
+    await session.store.writeFragment(key, session.fragmentAuth.seal(key, serializeServiceData(compacted)), {
       run_id: ctx.runId || 1,
       run_attempt: ctx.runAttempt,
       job: ctx.job || 'reconcile',
@@ -225,6 +243,11 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   }
   report.compacted = await remove(session, merged, report, opts)
   return report
+}
+
+/** One warning per fragment that only someone without the app's key can have written; it is never merged or deleted for its content. */
+function setAsideUnauthenticated(session: Session, ref: FragmentRef, reason: string): void {
+  core.warning(`State fragment ${describeFragment(session.store.description, ref)} was set aside, not merged: ${reason}.`)
 }
 
 function countUnsynced(data: ServiceData): number {

@@ -84,3 +84,20 @@ export function downloadSelector(filter: FragmentFilter | undefined): (ref: { id
   const held = filter?.held
   return (ref) => !held?.has(ref.id) && (tags === undefined || ref.tag === undefined || tags.has(ref.tag))
 }
+
+const WRITER = new RegExp(`^${FRAGMENT_PREFIX}[0-9a-f]{${HASH_LENGTH}}-(?:t[0-9a-f]{${TAG_LENGTH}}[qbd]\\d{1,16}-)?(\\d{1,16})-(\\d{1,16})-`)
+
+/** The workflow run (and attempt) a fragment's name says wrote it, for messages. */
+export function writerRunOf(name: string): { run_id: number; run_attempt: number } | undefined {
+  const m = WRITER.exec(name)
+  return m ? { run_id: Number(m[1]), run_attempt: Number(m[2]) } : undefined
+}
+
+/** "artifact <name> (id 7) of run 1000 (attempt 1)": which fragment a message is about, and its run. */
+export function describeFragment(store: string, ref: { id: string; name?: string }): string {
+  const name = ref.name ?? ref.id
+  const kind = store === 'artifact' ? 'artifact' : store === 'cache' ? 'cache entry' : 'file'
+  const id = store === 'artifact' && ref.name !== undefined ? ` (id ${ref.id})` : ''
+  const run = writerRunOf(name)
+  return `${kind} ${name}${id}${run ? ` of run ${run.run_id} (attempt ${run.run_attempt})` : ''}`
+}
