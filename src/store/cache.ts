@@ -22,6 +22,7 @@ import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import { toolkitCall } from './toolkit-log.ts'
 
 export interface CacheStoreOptions {
   /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
@@ -71,7 +72,8 @@ export class CacheStore implements StateStore {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      id = await (await this.#cache()).saveCache([relPath(cacheKey)], cacheKey, undefined, true)
+      const cache = await this.#cache()
+      id = await toolkitCall(() => cache.saveCache([relPath(cacheKey)], cacheKey, undefined, true))
     } catch (e) {
       throw this.#failed(`cannot save fragment ${cacheKey}`, e)
     } finally {
@@ -227,7 +229,8 @@ export class CacheStore implements StateStore {
       // Made here, not by tar: two tars extracting at once into a missing directory race to make
       // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
       await fs.mkdir(path.dirname(file), { recursive: true })
-      const hit = await (await this.#cache()).restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true)
+      const cache = await this.#cache()
+      const hit = await toolkitCall(() => cache.restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true))
       return hit === cacheKey ? await fs.readFile(file, 'utf8') : undefined
     } catch (e) {
       throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')

@@ -1,0 +1,73 @@
+// What a person reads in a step's log: the action's own lines, not the toolkit's. The runner
+// shows every stdout and stderr line except workflow commands it consumes: ::debug:: only with
+// step debug logging (RUNNER_DEBUG=1, set by the ACTIONS_STEP_DEBUG secret or variable), and
+// ::add-mask::, ::endgroup::, ::save-state:: / ::set-output:: never
+// (https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands).
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mountActionsStorage } from './emulator/github-actions-storage.ts'
+import { startGitHubEmulator, type GitHubEmulator } from './emulator/github/index.ts'
+import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
+import { jobEnv } from './fault-harness.ts'
+import { runAction, type RunActionResult } from './runner.ts'
+
+const HIDDEN = /^::(debug|add-mask|endgroup|save-state|set-output|stop-commands|echo)(\s[^:]*)?::/
+
+/** The lines the runner shows in the step's log (debug logging off). */
+export function visibleLines(result: Pick<RunActionResult, 'stdout' | 'stderr'>): string[] {
+  const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '')
+  return [...lines(result.stdout).filter((l) => !HIDDEN.test(l)), ...lines(result.stderr)]
+}
+
+let gh: GitHubEmulator
+let runtime: RuntimeEmulator
+
+beforeAll(async () => {
+  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
+  mountActionsStorage(gh, runtime)
+  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
+})
+afterAll(async () => {
+  await Promise.all([gh.close(), runtime.close()])
+})
+
+async function step(sha: string, job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunActionResult> {
+  const result = await runAction({
+    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
+    env: { ...jobEnv(runtime, { runId: 2000, job, sha }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', ...env },
+    timeoutMs: 120_000,
+  })
+  expect(result.exitCode, `${job} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
+  return result
+}
+
+/** One 4-build suite: queued, then building and built in each job, then conclude. */
+async function pipeline(env: Record<string, string> = {}) {
+  const sha = randomBytes(20).toString('hex')
+  const builds = ['linux', 'macos', 'windows', 'docs']
+  await step(sha, 'queue', 'queued', { builds: builds.join(',') }, env)
+  const jobs = await Promise.all(builds.map(async (b) => {
+    const building = await step(sha, b, 'building', { builds: b }, env)
+    const built = await step(sha, b, 'built', { builds: b, conclusion: 'success' }, env)
+    return { building, built }
+  }))
+  const conclude = await step(sha, 'conclude', 'conclude', {}, env)
+  return { building: jobs[0]!.building, built: jobs[0]!.built, conclude }
+}
+
+describe('the log of a building, built and conclude step (store: artifact)', () => {
+  test('shows the action\'s own lines only, and no deprecation warning', async () => {
+    const { building, built, conclude } = await pipeline()
+    const counts = { building: visibleLines(building).length, built: visibleLines(built).length, conclude: visibleLines(conclude).length }
+    console.log(`visible log lines: ${JSON.stringify(counts)}`)
+    if (process.env.SHOW_LINES) for (const r of [building, built, conclude]) console.log(visibleLines(r).join("\n") + "\n-----")
+    for (const [name, r] of Object.entries({ building, built, conclude })) {
+      expect(r.stderr, name).not.toMatch(/DeprecationWarning|DEP0005/)
+      // the toolkit's progress lines go to ::debug::, the action's own stay
+      expect(visibleLines(r).join('\n'), name).not.toMatch(/Redirecting to blob download url|SHA256 digest|Finalizing artifact upload|Beginning upload of artifact/)
+    }
+    expect(counts.building).toBeLessThanOrEqual(3)
+    expect(counts.built).toBeLessThanOrEqual(3)
+    expect(counts.conclude).toBeLessThanOrEqual(3)
+  }, 180_000)
+})
