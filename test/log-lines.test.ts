@@ -59,7 +59,7 @@ describe('the log of a building, built and conclude step (store: artifact)', () 
   test('shows the action\'s own lines only, and no deprecation warning', async () => {
     const { building, built, conclude } = await pipeline()
     const counts = { building: visibleLines(building).length, built: visibleLines(built).length, conclude: visibleLines(conclude).length }
-    console.log(`visible log lines: ${JSON.stringify(counts)}`)
+    console.log(`visible log lines: ${JSON.stringify(counts)}; ms ${[building, built, conclude].map((r) => Math.round(r.durationMs))}`)
     if (process.env.SHOW_LINES) for (const r of [building, built, conclude]) console.log(visibleLines(r).join("\n") + "\n-----")
     for (const [name, r] of Object.entries({ building, built, conclude })) {
       expect(r.stderr, name).not.toMatch(/DeprecationWarning|DEP0005/)
@@ -70,4 +70,38 @@ describe('the log of a building, built and conclude step (store: artifact)', () 
     expect(counts.built).toBeLessThanOrEqual(3)
     expect(counts.conclude).toBeLessThanOrEqual(3)
   }, 180_000)
+})
+
+describe('with step debug logging (RUNNER_DEBUG=1)', () => {
+  test('every GitHub request is a debug line with its route, status, time and rate limit left; the toolkit\'s lines are debug lines', async () => {
+    const sha = randomBytes(20).toString('hex')
+    await step(sha, 'queue', 'queued', { builds: 'linux' })
+    const before = gh.requests.length
+    const building = await step(sha, 'linux', 'building', { builds: 'linux' }, { RUNNER_DEBUG: '1' })
+    const sent = gh.requests.slice(before)
+    const logged = building.stdout.split('\n').filter((l) => l.startsWith('::debug::GitHub '))
+    expect(logged.length).toBe(sent.length)
+    expect(logged).toContainEqual(expect.stringMatching(/^::debug::GitHub POST \/graphql → 200 in \d+ ms, rate limit remaining \d+$/))
+    expect(logged).toContainEqual(expect.stringMatching(/^::debug::GitHub POST \/app\/installations\/\{installation_id\}\/access_tokens → 201 in \d+ ms/))
+    // routes are templates: no values, so no token or id of the request is in the line
+    for (const line of logged) expect(line).not.toMatch(/ghs_|eyJ|\/repos\/octo-org/)
+    expect(building.stdout).toMatch(/^::debug::SHA256 digest of uploaded artifact is [0-9a-f]{64}$/m)
+    expect(visibleLines(building).length).toBeLessThanOrEqual(3)
+  }, 120_000)
+})
+
+describe('a transition that met a network error', () => {
+  test('says so (not "HTTP 500") and that reconcile re-sends it', async () => {
+    const sha = randomBytes(20).toString('hex')
+    await step(sha, 'queue', 'queued', { builds: 'linux' })
+    gh.faults.add({ match: 'graphql:updateCheckRun', kind: 'reset', times: 4 }) // the first try and the client's 3 retries
+    const building = await step(sha, 'linux', 'building', { builds: 'linux' })
+    gh.faults.clear()
+    expect(building.outputs.unsynced).toBe('1')
+    const warning = building.warnings.find((w) => w.startsWith('build "linux"'))
+    if (process.env.SHOW_LINES) console.log(warning)
+    expect(warning).toMatch(/network error/)
+    expect(warning).not.toMatch(/HTTP 500/)
+    expect(warning).toMatch(/reconcile` re-sends it/)
+  }, 120_000)
 })
