@@ -13,7 +13,7 @@ import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
-import { toolkitCall } from './toolkit-log.ts'
+import { toolkitCall } from '../log-context.ts'
 import { unzipText } from './unzip.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 

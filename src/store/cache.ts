@@ -22,7 +22,7 @@ import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
-import { toolkitCall } from './toolkit-log.ts'
+import { toolkitCall } from '../log-context.ts'
 
 export interface CacheStoreOptions {
   /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
