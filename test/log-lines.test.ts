@@ -34,6 +34,7 @@ afterAll(async () => {
 async function step(sha: string, job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunActionResult> {
   const result = await runAction({
     inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
+    ...(process.env.LOG_LINES_SCRIPT ? { script: process.env.LOG_LINES_SCRIPT } : {}), // to measure another build of the action
     env: { ...jobEnv(runtime, { runId: 2000, job, sha }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', ...env },
     timeoutMs: 120_000,
   })
@@ -42,29 +43,29 @@ async function step(sha: string, job: string, command: string, inputs: Record<st
 }
 
 /** One 4-build suite: queued, then building and built in each job, then conclude. */
-async function pipeline(env: Record<string, string> = {}) {
+async function pipeline(store: string) {
   const sha = randomBytes(20).toString('hex')
   const builds = ['linux', 'macos', 'windows', 'docs']
-  await step(sha, 'queue', 'queued', { builds: builds.join(',') }, env)
+  await step(sha, 'queue', 'queued', { builds: builds.join(','), store })
   const jobs = await Promise.all(builds.map(async (b) => {
-    const building = await step(sha, b, 'building', { builds: b }, env)
-    const built = await step(sha, b, 'built', { builds: b, conclusion: 'success' }, env)
+    const building = await step(sha, b, 'building', { builds: b, store })
+    const built = await step(sha, b, 'built', { builds: b, conclusion: 'success', store })
     return { building, built }
   }))
-  const conclude = await step(sha, 'conclude', 'conclude', {}, env)
+  const conclude = await step(sha, 'conclude', 'conclude', { store })
   return { building: jobs[0]!.building, built: jobs[0]!.built, conclude }
 }
 
-describe('the log of a building, built and conclude step (store: artifact)', () => {
+describe.each(['artifact', 'cache'])('the log of a building, built and conclude step (store: %s)', (store) => {
   test('shows the action\'s own lines only, and no deprecation warning', async () => {
-    const { building, built, conclude } = await pipeline()
+    const { building, built, conclude } = await pipeline(store)
     const counts = { building: visibleLines(building).length, built: visibleLines(built).length, conclude: visibleLines(conclude).length }
-    console.log(`visible log lines: ${JSON.stringify(counts)}; ms ${[building, built, conclude].map((r) => Math.round(r.durationMs))}`)
+    console.log(`store ${store}: visible log lines ${JSON.stringify(counts)}; ms ${[building, built, conclude].map((r) => Math.round(r.durationMs))}`)
     if (process.env.SHOW_LINES) for (const r of [building, built, conclude]) console.log(visibleLines(r).join("\n") + "\n-----")
     for (const [name, r] of Object.entries({ building, built, conclude })) {
       expect(r.stderr, name).not.toMatch(/DeprecationWarning|DEP0005/)
       // the toolkit's progress lines go to ::debug::, the action's own stay
-      expect(visibleLines(r).join('\n'), name).not.toMatch(/Redirecting to blob download url|SHA256 digest|Finalizing artifact upload|Beginning upload of artifact/)
+      expect(visibleLines(r).join('\n'), name).not.toMatch(/Redirecting to blob download url|SHA256 digest|Finalizing artifact upload|Beginning upload of artifact|Cache saved|Cache restored|Cache Size|\/tar /)
     }
     expect(counts.building).toBeLessThanOrEqual(3)
     expect(counts.built).toBeLessThanOrEqual(3)
