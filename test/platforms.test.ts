@@ -7,9 +7,14 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repositoryPath } from '../src/commands/transition-inputs.ts'
 import { demoteToDebug } from '../src/log-context.ts'
+import { cacheVersions } from '../src/store/cache.ts'
 import { resolveStoreSpec } from '../src/store/index.ts'
 import { fragmentName } from '../src/store/naming.ts'
+import { randomBytes } from 'node:crypto'
+import { mountActionsStorage } from './emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type GitHubEmulator } from './emulator/github/index.ts'
+import { startRuntimeEmulator, type RuntimeEmulator } from './emulator/runtime/index.ts'
+import { jobEnv, REPO } from './fault-harness.ts'
 import { runAction } from './runner.ts'
 
 const WIN_WORKSPACE = path.win32.join('D:\\', 'a', 'repo', 'repo')
@@ -90,6 +95,12 @@ describe('the cache store shares entries across operating systems', () => {
   test('but a runner with zstd and one without it (gzip) make different versions: they do not see each other\'s entries', () => {
     expect(getCacheVersion(paths, 'zstd-without-long', true)).not.toBe(getCacheVersion(paths, 'gzip', true))
   })
+
+  test('the store computes the same versions as the toolkit (to say which compression an entry was saved with)', () => {
+    const key = 'github-app-ci-0123456789abcdef-1-1-build-app-12345678'
+    const mine = cacheVersions(key)
+    for (const c of ['zstd-without-long', 'zstd', 'gzip'] as const) expect(mine[c]).toBe(getCacheVersion([`.github-app-ci-store/${key}.json`], c, true))
+  })
 })
 
 describe('a Windows runner\'s inputs and files with CRLF line ends (real dist/, RUNNER_OS=Windows)', () => {
@@ -130,4 +141,43 @@ describe('a Windows runner\'s inputs and files with CRLF line ends (real dist/, 
     expect(win.output.summary).toContain('12 passed')
     expect(win.annotations).toEqual([expect.objectContaining({ path: "src/win.ts" })])
   }, 60_000)
+})
+
+describe('the cache store between a runner with zstd and one without (self-hosted)', () => {
+  let gh: GitHubEmulator
+  let runtime: RuntimeEmulator
+  let bin: string
+  beforeAll(async () => {
+    ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
+    mountActionsStorage(gh, runtime)
+    gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
+    // A PATH with tar and gzip but no zstd: @actions/cache then compresses with gzip.
+    bin = fs.mkdtempSync(path.join(os.tmpdir(), 'no-zstd-'))
+    for (const tool of ['tar', 'gzip']) {
+      const found = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, tool)).find((f) => fs.existsSync(f))
+      if (!found) throw new Error(`${tool} is needed on PATH for this test`)
+      fs.symlinkSync(found, path.join(bin, tool))
+    }
+  })
+  afterAll(async () => {
+    await Promise.all([gh.close(), runtime.close()])
+    fs.rmSync(bin, { recursive: true, force: true })
+  })
+
+  test('an entry saved with gzip does not restore where zstd is found, and the warning says why', async () => {
+    const sha = randomBytes(20).toString('hex')
+    const step = (job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}) => runAction({
+      inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'cache', ...inputs },
+      env: { ...jobEnv(runtime, { runId: 4000, job, sha }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', ...env },
+      timeoutMs: 60_000,
+    })
+    const queued = await step('queue', 'queued', { builds: 'linux' }, { PATH: bin })
+    expect(queued.exitCode, queued.stdout).toBe(0)
+    expect(queued.warnings).toEqual([])
+    const building = await step('linux', 'building', { builds: 'linux' })
+    expect(building.exitCode, building.stdout).toBe(0)
+    // the transition still reaches GitHub (rebuilt from the check runs), with one warning that names the cause
+    expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')?.status).toBe('in_progress')
+    expect(building.warnings.join('\n')).toMatch(/saved with gzip \(a runner without zstd\) compression.*install zstd on every runner of this suite/)
+  }, 120_000)
 })
