@@ -1,7 +1,7 @@
 // A token source for every command: finds the installation once, mints an installation token,
 // and mints a new one when the current one has less than 5 minutes left.
 import * as core from '@actions/core'
-import { createGitHubClient, githubMessage, type GitHubClient } from '../github/client.ts'
+import { createGitHubClient, githubMessage, networkCause, type GitHubClient } from '../github/client.ts'
 import { createInstallationToken, revokeInstallationToken, type InstallationToken } from './access-token.ts'
 import type { AppInputs } from './inputs.ts'
 import { checkAppId, findInstallation, getInstallation, type InstallationInfo } from './installation.ts'
@@ -58,7 +58,7 @@ function unavailable(error: unknown, what: string): UserError | undefined {
   const status = (error as { status?: unknown }).status
   if (typeof status === 'number' && status < 500) return undefined
   return new UserError(
-    `Could not ${what}: ${typeof status === 'number' ? `HTTP ${status}, ` : ''}${githubMessage(error)}, also after retrying. ` +
+    `Could not ${what}: ${typeof status === 'number' && !networkCause(error) ? `HTTP ${status}, ` : ''}${githubMessage(error)}, also after retrying. ` +
       'GitHub may be unavailable (https://www.githubstatus.com): re-run the job later.',
   )
 }

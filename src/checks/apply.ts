@@ -1,4 +1,5 @@
 // Runs a plan (rules.ts) against GitHub and records, per build, what is known to have happened.
+import { describeRequestError } from '../github/request-error.ts'
 import {
   createAndUpdateCheckRuns,
   listCheckRuns,
@@ -247,8 +248,4 @@ export function fieldsFor(op: WriteOperation, ctx: Pick<ApplyContext, 'externalI
   }
 }
 
-function message(error: unknown): string {
-  const status = (error as { status?: unknown })?.status
-  const text = error instanceof Error ? error.message : String(error)
-  return typeof status === 'number' ? `HTTP ${status}: ${text}` : text
-}
+const message = describeRequestError

@@ -11,6 +11,7 @@ import { parseConclusion, parseDuration } from '../checks/inputs.ts'
 import { escapeMarkdown } from '../checks/titles.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
+import { groupedOutput } from '../log-context.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { formatDuration } from '../reconcile/decide.ts'
 import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteReport } from '../reconcile/suite.ts'
@@ -123,6 +124,7 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, deletes_left: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
     reconciled: [],
   }
+  const progress = progressReporter(ordered.length)
   for (let i = 0; i < ordered.length; i++) {
     // At least one suite per run, so that every run makes progress.
     if (i > 0 && Date.now() >= deadline) {
@@ -130,14 +132,19 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
       result.remaining = ordered.length - i
       break
     }
-    let report: SuiteReport
-    try {
-      report = await reconcileSuite(session, ordered[i]!, opts, cache)
-    } catch (error) {
-      report = emptyReport()
-      report.errors.push(error instanceof Error ? error.message : String(error))
-    }
-    for (const e of report.errors) core.warning(`${describe(report, ordered[i]!)}: ${e}`)
+    // What a suite prints (its warnings, what was done) is one collapsible group, titled by the suite.
+    const report = await groupedOutput(async () => {
+      let r: SuiteReport
+      try {
+        r = await reconcileSuite(session, ordered[i]!, opts, cache)
+      } catch (error) {
+        r = emptyReport()
+        r.errors.push(error instanceof Error ? error.message : String(error))
+      }
+      for (const e of r.errors) core.warning(`${describe(r, ordered[i]!)}: ${e}`)
+      return r
+    }, (r) => describe(r, ordered[i]!), (r) => (eventful(r) ? done(r) : undefined))
+    progress.looked(report)
     const t = result.totals
     t.resent += report.resent
     t.adopted += report.adopted
@@ -149,11 +156,58 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     if (report.conclusion) t.conclusions++
     if (report.errors.length > 0) t.errors++
     if (report.settled) result.settled++
-    const eventful = report.resent || report.adopted || report.timed_out || report.compacted || report.deletes_left || report.forgotten ||
-      report.conclusion || report.unsynced || report.set_aside || report.errors.length > 0
-    if (eventful) result.reconciled.push(report)
+    if (eventful(report)) result.reconciled.push(report)
   }
+  progress.stop()
   return result
+}
+
+function eventful(report: SuiteReport): boolean {
+  return !!(report.resent || report.adopted || report.timed_out || report.compacted || report.deletes_left || report.forgotten ||
+    report.conclusion || report.unsynced || report.set_aside || report.errors.length > 0)
+}
+
+/** The suite's line in the log: what was done. */
+function done(r: SuiteReport): string {
+  const parts = [
+    r.resent ? `${r.resent} resent` : '',
+    r.adopted ? `${r.adopted} adopted` : '',
+    r.timed_out ? `${r.timed_out} timed out` : '',
+    r.conclusion ? `CONCLUSION ${r.conclusion}` : '',
+    r.compacted ? `${r.compacted} fragment(s) compacted` : '',
+    r.deletes_left ? `${r.deletes_left} merged fragment(s) left to delete` : '',
+    r.forgotten ? 'forgotten' : '',
+    r.set_aside ? `${r.set_aside} fragment(s) set aside` : '',
+    r.unsynced ? `${r.unsynced} still unsynced` : '',
+    r.errors.length ? `${r.errors.length} error(s)` : '',
+  ].filter(Boolean)
+  return `${parts.join(', ') || 'nothing to do'}.`
+}
+
+/**
+ * A progress line at least every `intervalMs` (30 s; GITHUB_APP_CI_PROGRESS_MS in tests) while
+ * suites are being looked at, so a long pass never looks hung.
+ */
+function progressReporter(total: number) {
+  const started = Date.now()
+  const text = Number(process.env.GITHUB_APP_CI_PROGRESS_MS)
+  const intervalMs = Number.isFinite(text) && text > 0 ? text : 30_000
+  let looked = 0
+  let repaired = 0
+  const timer = setInterval(() => {
+    core.info(
+      `reconcile: ${looked} of ${total} suite(s) looked at, ${repaired} with something done, ` +
+        `${formatDuration(Math.max(1000, Date.now() - started))} so far.`,
+    )
+  }, intervalMs)
+  timer.unref()
+  return {
+    looked(report: SuiteReport) {
+      looked++
+      if (eventful(report)) repaired++
+    },
+    stop: () => clearInterval(timer),
+  }
 }
 
 function describe(report: SuiteReport, refs: FragmentRef[]): string {

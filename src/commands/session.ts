@@ -29,7 +29,7 @@ import { createGitHubClient, githubMessage, type GitHubClient } from '../github/
 import { FragmentAuth } from '../store/fragment-auth.ts'
 import { JobMemory } from '../store/job-memory.ts'
 import { describeFragment } from '../store/naming.ts'
-import { openStore, type FragmentFilter, type FragmentRef, type FragmentTag, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
+import { openStore, resolveStoreSpec, type FragmentFilter, type FragmentRef, type FragmentTag, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
 
 type GetInput = (name: string) => string
 const defaultGetInput: GetInput = (name) => core.getInput(name)
@@ -84,7 +84,7 @@ export function readCommonInputs(ctx: RunContext, getInput: GetInput = defaultGe
   return {
     suite,
     headSha,
-    store: getInput('store').trim() || 'artifact',
+    store: resolveStoreSpec(getInput('store')), // auto: artifact, or cache on GitHub Enterprise Server
     retentionDays: count(getInput, 'state-retention-days', 7, 1),
     nameTemplate,
     failOnUnsynced: parseBoolean(getInput('fail-on-unsynced'), 'fail-on-unsynced', false),

@@ -73,7 +73,12 @@ export async function sendWrites(
         ? runs.filter((r) => r.external_id === conclusionExternalId(key, target)).sort((a, b) => b.id - a.id)[0]
         : findAdoptable(runs, key, build, record.generation),
   })
-  for (const a of applied) if (a.warning) core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}`)
+  for (const a of applied) {
+    if (!a.warning) continue
+    // An unsynced record stays in the state: say who sends it, so the reader knows nothing is lost.
+    const resend = a.record.state_synced ? '' : '. Recorded as unsynced: the next `command: reconcile` re-sends it.'
+    core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}${resend}`)
+  }
   const result: WritesResult = { builds: applied.filter((a) => a.build !== CONCLUSION_BUILD) }
   const c = applied.find((a) => a.build === CONCLUSION_BUILD)
   if (c) result.conclusion = { applied: c, record: conclusionRecordAfter(c, now) }

@@ -32,6 +32,22 @@ export interface TransitionInputs {
   detailsUrl: string
 }
 
+/**
+ * An annotation's path as GitHub links it: relative to the repository root, with `/`. Tools on
+ * Windows runners write `src\a.ts` or the absolute `D:\a\repo\repo\src\a.ts`; those are made
+ * relative to the workspace (drive letters and Windows paths compare case-insensitively).
+ */
+export function repositoryPath(file: string, workspace = process.env.GITHUB_WORKSPACE ?? ''): string {
+  const windows = /^[A-Za-z]:[\\/]/.test(workspace) || /^[A-Za-z]:[\\/]/.test(file) || file.includes('\\')
+  const slashed = windows ? file.replace(/\\/g, '/') : file
+  const root = (windows ? workspace.replace(/\\/g, '/') : workspace).replace(/\/+$/, '')
+  const same = (a: string, b: string) => (windows ? a.toLowerCase() === b.toLowerCase() : a === b)
+  if (root && slashed.length > root.length + 1 && slashed[root.length] === '/' && same(slashed.slice(0, root.length), root)) {
+    return slashed.slice(root.length + 1)
+  }
+  return slashed.replace(/^\.\//, '')
+}
+
 /** A file given by a `*-file` input, relative to the workspace; every failure names the input and file. */
 export function readInputFile(input: string, file: string): string {
   const resolved = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), file)
@@ -97,7 +113,9 @@ export function readTransitionInputs(
     core.warning(`conclusion is used only by command: built; ignored for ${state}.`)
   }
   const annotationsFile = getInput('annotations-file').trim()
-  const annotations = annotationsFile ? parseAnnotations(readInputFile('annotations-file', annotationsFile)) : undefined
+  const annotations = annotationsFile
+    ? parseAnnotations(readInputFile('annotations-file', annotationsFile)).map((a) => ({ ...a, path: repositoryPath(a.path) }))
+    : undefined
   const title = getInput('title').trim()
   if (title.length > 1000) throw new UserError(`title has ${title.length} characters; keep it under 1000 (one line).`)
   return {

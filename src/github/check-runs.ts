@@ -2,6 +2,7 @@
 // adopt runs whose creation reply was lost (DESIGN.md "GitHub calls").
 import type { getOctokit } from '@actions/github'
 import type { Annotation, CheckRunOutput, Conclusion } from '../checks/types.ts'
+import { describeRequestError } from './request-error.ts'
 
 /** Any Octokit from @actions/github (with or without the retry/throttling plugins). */
 export type Octokit = Pick<ReturnType<typeof getOctokit>, 'graphql' | 'paginate' | 'request'>
@@ -282,11 +283,8 @@ function mayHaveReachedGitHub(error: unknown): boolean {
   return status >= 500 || status < 400
 }
 
-function describe(error: unknown): string {
-  const status = (error as { status?: unknown })?.status
-  const message = error instanceof Error ? error.message : String(error)
-  return typeof status === 'number' ? `HTTP ${status}: ${message}` : message
-}
+/** `HTTP 502: …` for GitHub's reply, `network error ECONNRESET: …` when there was none. */
+const describe = describeRequestError
 
 function chunk<T>(list: T[], size: number): T[][] {
   const out: T[][] = []

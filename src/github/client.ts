@@ -7,6 +7,9 @@ import type { OctokitOptions } from '@octokit/core/types'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { httpFetch } from './http-fetch.ts'
+import { networkCause } from './request-error.ts'
+
+export { describeRequestError, networkCause } from './request-error.ts'
 
 /** A fixed token, or a function returning a fresh one per request (app JWTs, refreshed installation tokens). */
 export type TokenSource = string | (() => Promise<string>)
@@ -119,8 +122,38 @@ function plainTooManyRequests(octokit: Octokit) {
   return {}
 }
 
-// Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt.
-const Client = GitHub.plugin(attemptTimeout, retry, throttling, plainTooManyRequests)
+/**
+ * With step debug logging on (RUNNER_DEBUG=1): one ::debug:: line per attempt, with the route
+ * template (never its values, headers or body: no token, key or state can be in it), the
+ * status (or the network error), the time taken and the rate limit left.
+ */
+function requestLog(octokit: Octokit) {
+  octokit.hook.wrap('request', async (request, o) => {
+    if (!core.isDebug()) return request(o)
+    const started = performance.now()
+    const line = (outcome: string, headers?: Record<string, unknown>) => {
+      const left = headers?.['x-ratelimit-remaining']
+      core.debug(
+        `GitHub ${describe(o as { method?: string; url?: string })} → ${outcome} in ${Math.round(performance.now() - started)} ms` +
+          (left === undefined ? '' : `, rate limit remaining ${String(left)}`),
+      )
+    }
+    try {
+      const response = await request(o)
+      line(String(response.status), response.headers as Record<string, unknown>)
+      return response
+    } catch (error) {
+      const e = error as { response?: { status?: number; headers?: Record<string, unknown> } }
+      line(e.response ? String(e.response.status) : `no reply (${networkCause(error)})`, e.response?.headers)
+      throw error
+    }
+  })
+  return {}
+}
+
+// Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt
+// and the log sees every attempt.
+const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttling, plainTooManyRequests)
 export type GitHubClient = InstanceType<typeof Client>
 
 function describe(options: { method?: string; url?: string }): string {
@@ -175,5 +208,7 @@ export function githubMessage(error: unknown): string {
   const e = error as { message?: string; response?: { data?: unknown } }
   const data = e.response?.data as { message?: unknown } | undefined
   if (data && typeof data.message === 'string') return data.message
+  const network = networkCause(error)
+  if (network) return `${network}: ${e.message ?? String(error)}`
   return e.message ?? String(error)
 }

@@ -13,6 +13,7 @@ import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import { toolkitCall } from '../log-context.ts'
 import { unzipText } from './unzip.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 
@@ -46,9 +47,9 @@ export class ArtifactStore implements StateStore {
     try {
       await fs.writeFile(path.join(dir, FILE), text)
       const client = await this.#artifacts()
-      const { id } = await client.uploadArtifact(name, [path.join(dir, FILE)], dir, {
+      const { id } = await toolkitCall(() => client.uploadArtifact(name, [path.join(dir, FILE)], dir, {
         retentionDays: this.#options.retentionDays,
-      })
+      }))
       if (id === undefined) throw new Error('the artifact service returned no artifact id')
       return { id: String(id), name, ...nameFields(name), created_at: new Date().toISOString() }
     } catch (e) {
@@ -99,7 +100,8 @@ export class ArtifactStore implements StateStore {
           })
         } else {
           if (!ref.name) throw new Error('the fragment reference has no artifact name')
-          await (await this.#artifacts()).deleteArtifact(ref.name)
+          const client = await this.#artifacts()
+          await toolkitCall(() => client.deleteArtifact(ref.name!))
         }
       } catch (e) {
         // already gone: deleting is idempotent
@@ -122,18 +124,28 @@ export class ArtifactStore implements StateStore {
 
   async #listRun(): Promise<Listed[]> {
     try {
-      const { artifacts } = await (await this.#artifacts()).listArtifacts()
+      const client = await this.#artifacts()
+      const { artifacts } = await toolkitCall(() => client.listArtifacts())
       return artifacts.filter((a) => a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
     } catch (e) {
       throw this.#failed("cannot list this run's artifacts", e)
     }
   }
 
+  /**
+   * The zip is saved as it is (skipDecompress) and read here: the toolkit's own extraction goes
+   * through unzip-stream, which calls the deprecated Buffer() and made Node print DEP0005.
+   */
   async #downloadFromRun(a: Listed): Promise<Fragment> {
     const dir = await tempDir()
     try {
-      await (await this.#artifacts()).downloadArtifact(a.id, { path: dir })
-      return { ...toRef(a), text: await fs.readFile(path.join(dir, FILE), 'utf8') }
+      const client = await this.#artifacts()
+      await toolkitCall(() => client.downloadArtifact(a.id, { path: dir, skipDecompress: true }))
+      const [zip] = await fs.readdir(dir)
+      if (zip === undefined) throw new Error('the download left no file')
+      const text = (await unzipText(await fs.readFile(path.join(dir, zip)))).get(FILE)
+      if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
+      return { ...toRef(a), text }
     } catch (e) {
       throw this.#failed(`cannot download fragment ${a.name}`, e, 'restore-failed')
     } finally {

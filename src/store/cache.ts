@@ -12,6 +12,7 @@
 // the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
 // lets Windows and Linux jobs share entries.
 // @actions/cache is imported only when this store is used, to keep the action fast to start.
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
@@ -22,6 +23,7 @@ import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import { toolkitCall } from '../log-context.ts'
 
 export interface CacheStoreOptions {
   /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
@@ -35,6 +37,8 @@ interface CacheEntry {
   key: string
   ref: string
   created_at: string
+  /** @actions/cache's version of the entry: a hash of its paths and compression. */
+  version?: string
 }
 
 type CacheModule = typeof import('@actions/cache')
@@ -47,6 +51,27 @@ let removing: Promise<void> = Promise.resolve()
 const relPath = (key: string) => `${DIR}/${key}.json`
 /** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
 const RESTORE_ATTEMPTS = 2
+
+/**
+ * The version @actions/cache gives a fragment's entry, per compression it may pick (zstd when the
+ * runner has it, else gzip): a hash of the paths, the compression and the toolkit's salt
+ * (cacheUtils.ts getCacheVersion; with enableCrossOsArchive no OS enters it). An entry is found
+ * only under the version the restoring runner computes. test/platforms.test.ts checks this
+ * against the toolkit's own function.
+ */
+export function cacheVersions(cacheKey: string): Record<'zstd-without-long' | 'zstd' | 'gzip', string> {
+  const version = (compression: string) => createHash('sha256').update([relPath(cacheKey), compression, '1.0'].join('|')).digest('hex')
+  return { 'zstd-without-long': version('zstd-without-long'), zstd: version('zstd'), gzip: version('gzip') }
+}
+
+/** What @actions/cache compresses with on this runner: zstd when `zstd --quiet --version` runs (cacheUtils.ts getCompressionMethod). */
+async function compressionHere(): Promise<'zstd-without-long' | 'gzip'> {
+  const { execFile } = await import('node:child_process')
+  return new Promise((resolve) => {
+    execFile('zstd', ['--quiet', '--version'], { timeout: 10_000, windowsHide: true }, (error, stdout) =>
+      resolve(!error && stdout.trim() !== '' ? 'zstd-without-long' : 'gzip'))
+  })
+}
 
 const SCOPE_RULE =
   'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
@@ -71,7 +96,8 @@ export class CacheStore implements StateStore {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      id = await (await this.#cache()).saveCache([relPath(cacheKey)], cacheKey, undefined, true)
+      const cache = await this.#cache()
+      id = await toolkitCall(() => cache.saveCache([relPath(cacheKey)], cacheKey, undefined, true))
     } catch (e) {
       throw this.#failed(`cannot save fragment ${cacheKey}`, e)
     } finally {
@@ -227,7 +253,8 @@ export class CacheStore implements StateStore {
       // Made here, not by tar: two tars extracting at once into a missing directory race to make
       // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
       await fs.mkdir(path.dirname(file), { recursive: true })
-      const hit = await (await this.#cache()).restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true)
+      const cache = await this.#cache()
+      const hit = await toolkitCall(() => cache.restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true))
       return hit === cacheKey ? await fs.readFile(file, 'utf8') : undefined
     } catch (e) {
       throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
@@ -256,13 +283,17 @@ export class CacheStore implements StateStore {
         ),
       }
     }
+    // Saved by a runner that compressed otherwise (zstd or not): this one looks under another version.
+    const versions = cacheVersions(cacheKey)
+    const saved = same.map((e) => (Object.keys(versions) as (keyof typeof versions)[]).find((c) => versions[c] === e.version)).find(Boolean)
+    const why = saved && saved !== (await compressionHere())
+      ? `it was saved with ${saved === 'gzip' ? 'gzip (a runner without zstd)' : 'zstd'} compression, and @actions/cache ` +
+        'finds an entry only from a runner that compresses the same way: install zstd on every runner of this suite ' +
+        '(GitHub-hosted runners have it) or use store: artifact'
+      : 'restoreCache reports a failed download as a miss (the warnings above have its reasons)'
     return {
       retry: true,
-      error: new StoreError(
-        this.description, 'restore-failed',
-        `cache entry ${cacheKey} exists but did not restore (${RESTORE_ATTEMPTS} tries): restoreCache reports a failed ` +
-          'download as a miss (the warnings above have its reasons).',
-      ),
+      error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} exists but did not restore (${RESTORE_ATTEMPTS} tries): ${why}.`),
     }
   }
 

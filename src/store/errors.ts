@@ -39,10 +39,14 @@ export function describeCause(e: unknown): string {
 
 /** The artifact and cache stores talk to the job's Actions runtime; outside a job there is none. */
 export function requireRuntime(store: string): void {
-  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+  // The cache's legacy service (GitHub Enterprise Server) is at ACTIONS_CACHE_URL, where the
+  // results service (ACTIONS_RESULTS_URL) may not exist (the toolkit's cache config.ts takes either).
+  const url = store === 'cache' ? process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL : process.env.ACTIONS_RESULTS_URL
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !url) {
+    const names = store === 'cache' ? 'ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL are' : 'ACTIONS_RESULTS_URL is'
     throw new StoreError(
       store, 'failed',
-      'the Actions runtime is not available (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set): this ' +
+      `the Actions runtime is not available (ACTIONS_RUNTIME_TOKEN is not set or ${names} not set): this ` +
         'store works only inside a GitHub Actions job. Use store: file:<directory> elsewhere.',
     )
   }

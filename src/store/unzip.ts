@@ -1,37 +1,14 @@
-// Reads the files of a small zip held in memory (an artifact downloaded through the REST API),
-// with unzip-stream, the unzipper @actions/artifact itself uses.
-import { Readable } from 'node:stream'
-
-interface ZipEntry extends NodeJS.ReadableStream {
-  path: string
-  type: 'File' | 'Directory'
-  autodrain(): void
-}
+// Reads the files of a small zip held in memory (a state fragment artifact) with fflate: no
+// dependencies, maintained, and synchronous on a Buffer, which is all a fragment needs.
+// unzip-stream (what @actions/artifact extracts with) calls the deprecated Buffer() constructor
+// and made Node print DEP0005 on every step that read the state.
+import { unzipSync } from 'fflate'
 
 export async function unzipText(zip: Buffer): Promise<Map<string, string>> {
-  const { default: unzip } = (await import('unzip-stream')) as unknown as {
-    default: { Parse(): NodeJS.ReadWriteStream }
-  }
   const files = new Map<string, string>()
-  const reads: Promise<void>[] = []
-  await new Promise<void>((resolve, reject) => {
-    Readable.from([zip])
-      .pipe(unzip.Parse())
-      .on('entry', (entry: ZipEntry) => {
-        if (entry.type !== 'File') return entry.autodrain()
-        const chunks: Buffer[] = []
-        reads.push(
-          new Promise((done, fail) => {
-            entry.on('data', (c: Buffer) => chunks.push(c))
-            entry.on('end', () => done(void files.set(entry.path, Buffer.concat(chunks).toString('utf8'))))
-            entry.on('error', fail)
-          }),
-        )
-      })
-      .on('close', resolve)
-      .on('finish', resolve)
-      .on('error', reject)
-  })
-  await Promise.all(reads)
+  // a directory entry's name ends with '/'; its content is empty
+  for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength)))) {
+    if (!name.endsWith('/')) files.set(name, Buffer.from(bytes).toString('utf8'))
+  }
   return files
 }

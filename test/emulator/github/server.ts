@@ -138,7 +138,7 @@ export class Emulator implements GitHubEmulator {
     if (path === '/api/graphql') path = '/graphql'
     const baseUrl = ghes ? this.ghesApiUrl : this.url
     const query = Object.fromEntries(u.searchParams)
-    const record: RecordedRequest = { method, path, status: 0, auth: 'none', at: this.world.now() }
+    const record: RecordedRequest = { method, path, status: 0, auth: 'none', at: this.world.now(), ...(ghes || u.pathname === '/api/graphql' ? { ghes: true } : {}) }
     this.requests.push(record)
 
     let body: unknown

@@ -59,6 +59,8 @@ export interface RecordedRequest {
   installationId?: number
   /** mutation field names, e.g. ['createCheckRun','createCheckRun'] */
   graphqlOperations?: string[]
+  /** sent to the GitHub Enterprise Server paths (/api/v3/…, /api/graphql) */
+  ghes?: boolean
   at: number
 }
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { artifactService, type Caller } from './artifacts.ts'
 import { handleBlob } from './blob.ts'
 import { cacheService } from './cache.ts'
+import { CACHE_V1_PREFIX, handleCacheV1 } from './cache-v1.ts'
 import { FaultTable, type RuntimeFault } from './faults.ts'
 import { UrlSigner } from './signing.ts'
 import { RuntimeState, type ArtifactRecord, type CacheRecord, type RunInfo } from './state.ts'
@@ -29,11 +30,18 @@ export interface RuntimeEnvOptions {
   /** Further scopes this job may read (default: the default branch, refs/heads/main). */
   readScopes?: string[]
   headSha?: string
+  /**
+   * A GitHub Enterprise Server job: the legacy cache service at ACTIONS_CACHE_URL (what
+   * @actions/cache uses there) and no results service (ACTIONS_RESULTS_URL unset: artifacts v4
+   * and cache v2 are github.com services; GitHub's docs list neither for GHES, we found no page
+   * saying which variables its runner sets, so this shape is our reading of the toolkit's config.ts).
+   */
+  ghes?: boolean
 }
 
 export interface RuntimeCall {
   /** 'Blob' for the data plane, whose methods are Put Blob, Put Block, Put Block List, Get Blob. */
-  service: 'ArtifactService' | 'CacheService' | 'Blob'
+  service: 'ArtifactService' | 'CacheService' | 'CacheServiceV1' | 'Blob'
   method: string
   status: number
 }
@@ -142,11 +150,30 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
     }
   }
 
+  function cacheV1(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
+    const method = `${req.method} ${url.pathname.slice(CACHE_V1_PREFIX.length).replace(/\d+$/, '{id}')}`
+    const record = (status: number) => calls.push({ service: 'CacheServiceV1', method, status })
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''
+    const claims = issued.has(token) ? decodeRuntimeToken(token) : undefined
+    const run = claims && state.runs.get(claims.runBackendId)
+    const deny = (status: number, message: string) => {
+      record(status)
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message }))
+    }
+    if (!claims || !run) return deny(401, 'the runtime token is missing or was not issued for a run')
+    if (claims.exp * 1000 <= Date.now()) return deny(401, 'the runtime token has expired')
+    const injected = faults.take(['CacheServiceV1', `CacheServiceV1/${method}`], `${method}\n${body.toString('utf8')}`)
+    if (injected) return deny(injected, 'injected fault')
+    record(handleCacheV1(state, signer, { claims, run }, req, url, body, res))
+  }
+
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', base)
       const body = await readBody(req)
       if (url.pathname.startsWith(PREFIX)) return twirp(req, res, url.pathname, body)
+      if (url.pathname.startsWith(CACHE_V1_PREFIX)) return cacheV1(req, res, url, body)
       if (url.pathname.startsWith('/devstoreaccount1/')) {
         const status = handleBlob(state, signer, faults, contentTypes, req, url, body, res)
         return void calls.push({ service: 'Blob', method: blobMethod(req, url), status })
@@ -186,7 +213,10 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
         exp: Math.floor(Date.now() / 1000) + 6 * 3600,
       })
       issued.add(token)
-      return { ACTIONS_RESULTS_URL: `${base}/`, ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RUNTIME_TOKEN: token }
+      const env: Record<string, string> = o.ghes
+        ? { ACTIONS_CACHE_URL: `${base}/`, ACTIONS_RUNTIME_URL: `${base}/`, ACTIONS_RUNTIME_TOKEN: token }
+        : { ACTIONS_RESULTS_URL: `${base}/`, ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RUNTIME_TOKEN: token }
+      return env
     },
     artifacts: (repository) => state.artifacts.filter((a) => live(a) && (!repository || a.repository === repository)),
     cacheEntries: (repository) => state.caches.filter((e) => e.committed && (!repository || e.repository === repository)),
