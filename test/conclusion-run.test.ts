@@ -1,4 +1,4 @@
-// The suite's CONCLUSION check run and `command: conclude` (issue 5), run from the real dist/
+// The suite's CONCLUSION check run and `command: conclude`, run from the real dist/
 // against the GitHub emulator with a file: store.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'

@@ -74,7 +74,7 @@ const boundMs = (f: FaultCase) => (f.name === '30 s hang' ? HANG_MS : 60_000)
 
 type Outcome = 'synced' | 'unsynced' | 'failed'
 
-/** What the design (DESIGN.md, README) says should happen. */
+/** What the design (docs/design.md, README) says should happen. */
 function documented(call: Call, f: FaultCase): Outcome {
   // Four attempts (the client's 3 retries), each failing: a JWT call cannot be recorded and
   // re-sent later, so the step fails; a check-run call is recorded unsynced with a warning.

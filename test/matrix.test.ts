@@ -1,4 +1,4 @@
-// The issue-3 workflow on the artifact and cache stores through the Actions runtime emulator.
+// A matrix workflow (queued, building and built per job, conclude) on the artifact and cache stores through the Actions runtime emulator.
 // Many parallel jobs while store calls fail now and then: test/soak.test.ts (64 jobs per store).
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -43,7 +43,7 @@ async function step(sha: string, store: string, job: string, command: string, in
 
 const runsOf = (sha: string): EmulatedCheckRun[] => gh.checkRuns(REPO).filter((r) => r.head_sha === sha)
 
-describe.concurrent.each(['artifact', 'cache'])('the issue-3 workflow on store: %s', (store) => {
+describe.concurrent.each(['artifact', 'cache'])('a matrix workflow on store: %s', (store) => {
   test('4 builds queued, then building and built per job; conclude', async () => {
     const sha = randomBytes(20).toString('hex')
     const builds = ['linux', 'macos', 'windows', 'docs']

@@ -1,4 +1,4 @@
-// The rules: one example per row of DESIGN.md's table, and a model-based test that drives
+// The rules: one example per row of the table in src/checks/rules.ts (docs/design.md "The rules"), and a model-based test that drives
 // random interleavings of transitions through planTransition against an in-memory GitHub.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -496,7 +496,7 @@ describe('model: what the merge and adoption rely on', () => {
 
   it('shows why the merge puts the later updated_at before id and synced', () => {
     // built(failure) reaches GitHub; a rebuild built(success) of the same attempt is lost
-    // before GitHub. With DESIGN's literal tie order (id, then synced, then time) the merge
+    // before GitHub. With a tie order of (id, then synced, then time) (id, then synced, then time) the merge
     // would keep the first record and reconcile would never send "success".
     const driver = new Driver(['ok', 'lost-before'], 1)
     driver.step({ builds: ['a'], t: tr('built', { conclusion: 'failure', at: at(1) }) })

@@ -1,4 +1,4 @@
-// The contract every StateStore keeps (DESIGN.md "Stores"), as a reusable suite, and the harness
+// The contract every StateStore keeps (docs/design.md "Stores"), as a reusable suite, and the harness
 // that runs the artifact and cache stores in-process against the local emulators: the real
 // @actions/artifact and @actions/cache read their environment at call time.
 import { randomBytes } from 'node:crypto'

@@ -93,7 +93,7 @@ function state(s: Suite): ServiceData {
   return mergeAll({ repository: REPO, head_sha: s.sha, suite: 'ci' }, docs)
 }
 
-describe('the workflow of issue 3', { timeout: 180_000 }, () => {
+describe('a matrix workflow: queued, building and built per job', { timeout: 180_000 }, () => {
   test('queue 4 builds at once, then building and built per job: 4 check runs, owned by the app, completed as job.status says', async () => {
     const s = newSuite()
     const builds = ['linux', 'macos', 'windows', 'docs']

@@ -1,4 +1,4 @@
-// Aggregate mode (issue 5, part 3): when one check run per build cannot fit GitHub's limits,
+// Aggregate mode: when one check run per build cannot fit GitHub's limits,
 // the suite reports only its CONCLUSION check run. Pure decisions; the switch is recorded in
 // the service data (`aggregate`) so every job of the suite reports the same way.
 import type { CheckRunRecord } from './types.ts'

@@ -1,5 +1,5 @@
 // The suite's CONCLUSION check run: its verdict and its output, from the merged service data
-// (issue 5, part 1 and 3). Pure. Branch protection requires this one check, so it never turns
+// (docs/design.md "The CONCLUSION check run"). Pure. Branch protection requires this one check, so it never turns
 // green without evidence: a build that did not pass, or never finished, makes it a failure.
 import type { BuildState, CheckRunOutput, CheckRunRecord, Conclusion, ConclusionRunRecord, ServiceData } from './types.ts'
 import { escapeMarkdown, safeUrl, titleFor } from './titles.ts'

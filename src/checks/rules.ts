@@ -1,5 +1,5 @@
 /**
- * The rules (DESIGN.md "The rules", after brep): given the recorded service data and one
+ * The rules (docs/design.md "The rules", after brep): given the recorded service data and one
  * reported transition, decide per build whether to create, update or skip its check run.
  * Pure: the plan is data that apply.ts executes; `recordAfter` says what to store afterwards.
  *

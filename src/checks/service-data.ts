@@ -1,5 +1,5 @@
 /**
- * The service data document (DESIGN.md "Service data"): strict parsing, stable serialization,
+ * The service data document (docs/design.md "State model"): strict parsing, stable serialization,
  * the join merge, and the stable ids that tie a build to its check run on GitHub
  * (`suiteHash`, `externalId`). Pure: no I/O. Values are treated as immutable; merge returns
  * records of its inputs rather than copies.
@@ -439,12 +439,12 @@ function compareNumbers(a: number, b: number): number {
  * generation, state rank (queued < building < built), then the later `updated_at`, then a
  * known check_run_id over none, then synced over not synced, then the serialized text.
  *
- * Why `updated_at` comes before id/synced (DESIGN lists it after): within one generation and
+ * Why `updated_at` comes before id/synced: within one generation and
  * state, two records with different times are two different transitions (e.g. `built` twice,
  * a rebuild with a new conclusion), and the later one must win even while it is not synced
  * yet, or reconcile would never re-send it. Records of the same transition carry the same
  * `updated_at` (re-sends keep it; see recordAfter), so for them the id and synced rules
- * decide exactly as DESIGN says. test/rules.test.ts has the counterexample.
+ * decide. test/rules.test.ts has the counterexample.
  */
 export function compareRecords(a: CheckRunRecord, b: CheckRunRecord): number {
   return (

@@ -1,4 +1,4 @@
-// Check-run titles and summaries a person reads at a glance (issue 5, part 2). Pure.
+// Check-run titles and summaries a person reads at a glance. Pure.
 // The colour says what to do: green passed, orange look at it, red broken, black stopped,
 // white did not run (yet).
 import type { BuildState, CheckRunOutput, CheckRunRecord, Conclusion, Reporter } from './types.ts'

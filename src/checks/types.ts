@@ -1,4 +1,4 @@
-// The service data: the per-suite record of every build's check run (DESIGN.md "Service data").
+// The service data: the per-suite record of every build's check run (docs/design.md "State model").
 // Shared by the pure core (rules, merge) and the adapters (GitHub, stores). No token, ever.
 
 export const SERVICE_DATA_VERSION = 1

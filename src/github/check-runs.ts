@@ -1,5 +1,5 @@
 // Check runs on GitHub: batched GraphQL create/update mutations, and the REST listing used to
-// adopt runs whose creation reply was lost (DESIGN.md "GitHub calls").
+// adopt runs whose creation reply was lost (docs/reference.md).
 import type { getOctokit } from '@actions/github'
 import type { Annotation, CheckRunOutput, Conclusion } from '../checks/types.ts'
 import { describeRequestError } from './request-error.ts'

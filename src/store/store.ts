@@ -1,4 +1,4 @@
-// One interface for the three places service data lives (DESIGN.md "Stores").
+// One interface for the three places service data lives (docs/design.md "Stores").
 // Stores move opaque fragment text; parsing and the join-merge live in src/checks.
 import type { BuildState, SuiteKey } from '../checks/types.ts'
 
