@@ -5,6 +5,7 @@
 // The state-document rows run both ways: with fail-on-corrupt-state they fail (the session mints
 // its token before it reads the store, so that one POST is allowed, but no check run is touched);
 // without it they warn, set the fragment aside (left as it was) and rebuild from GitHub.
+import { sealWith } from './sealed.ts'
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -59,7 +60,7 @@ const STATE_DOCUMENTS: { name: string; text: string | Buffer; warns: RegExp }[] 
   { name: 'truncated', text: JSON.stringify(validDocument()).slice(0, 90), warns: /set aside.*not valid JSON/ },
   { name: 'from a newer version', text: JSON.stringify({ ...validDocument(), version: 99 }), warns: /set aside.*newer github-app-ci.*upgrade/ },
   // random bytes: whichever check trips first (bracket depth or JSON syntax) depends on the draw
-  { name: '10 MiB of junk', text: randomBytes(10 * 1024 * 1024), warns: /set aside .*: state document(: nested more than 64 levels deep| is not valid JSON)/ },
+  { name: '10 MiB of junk', text: randomBytes(7.5 * 1024 * 1024).toString('latin1'), warns: /set aside .*: state document(: nested more than 64 levels deep| is not valid JSON)/ },
 ]
 
 const rows: Row[] = [
@@ -129,7 +130,7 @@ const rows: Row[] = [
   { kind: 'transition', name: 'fail-on-corrupt-state not a boolean', inputs: () => ({ 'fail-on-corrupt-state': 'strict' }), error: /^fail-on-corrupt-state must be true or false, got "strict"/ },
   // ---- state documents, both ways ----
   ...STATE_DOCUMENTS.flatMap(({ name, text, warns }): Row[] => [
-    { kind: 'transition', name: `state ${name}, fail-on-corrupt-state: true`, fragment: text, mintsToken: true, inputs: () => ({ 'fail-on-corrupt-state': 'true' }), error: /^State fragment github-app-ci-[\w-]+ is unusable and was set aside .*fail-on-corrupt-state is true, so the step stops here; delete the fragment or set it to false/ },
+    { kind: 'transition', name: `state ${name}, fail-on-corrupt-state: true`, fragment: text, mintsToken: true, inputs: () => ({ 'fail-on-corrupt-state': 'true' }), error: /^State fragment (?:file |artifact |cache entry )?github-app-ci-[\w-]+ (?:\(id \d+\) )?(?:of run \d+ \(attempt \d+\) )?is unusable and was set aside .*fail-on-corrupt-state is true, so the step stops here; delete the fragment or set it to false/ },
     { kind: 'transition', name: `state ${name}, fail-on-corrupt-state: false`, fragment: text, inputs: () => ({}), error: /^$/, warns },
   ]),
 ]
@@ -176,7 +177,8 @@ async function runRow(row: Row): Promise<{ result: RunActionResult; requests: Re
   if (row.fragment !== undefined) {
     fs.mkdirSync(storeDir, { recursive: true })
     const name = fragmentName(KEY, { run_id: 900, run_attempt: 1, job: 'earlier', step: 'seeded' })
-    fs.writeFileSync(path.join(storeDir, `${name}.json`), row.fragment)
+    // Written by a holder of the app's key (an earlier step), so it is corrupt, not forged.
+    fs.writeFileSync(path.join(storeDir, `${name}.json`), sealWith(gh.app.privateKeyPkcs1, KEY, row.fragment))
   }
   const inputs = { ...baseInputs(row.kind, gh), ...row.inputs(gh) }
   const before = snapshot(storeDir)

@@ -238,10 +238,13 @@ function check(call: Call, fault: FaultCase): void {
     const conclusion = runs.filter((x) => x.name === 'ci / CONCLUSION')
     const shown = runs.map((x) => `${x.id} ${x.name} ${x.status} ${x.conclusion} ${x.external_id}`)
     expect.soft(mine, `one run per build: ${shown.join('; ')}`).toHaveLength(1)
-    expect.soft(conclusion, `one CONCLUSION run: ${shown.join('; ')}`).toHaveLength(1)
-    expect.soft(runs).toHaveLength(2)
     expect.soft(mine[0]).toMatchObject({ status: 'completed', conclusion: 'success' })
-    expect.soft(conclusion[0]).toMatchObject({ status: 'completed', conclusion: 'success' })
+    // A queued step that failed registered nothing: no built step may then complete the suite
+    // (more builds may come), only conclude, which this sequence does not run.
+    const registered = !(call.during === 'queued' && c.outcome === 'failed')
+    expect.soft(conclusion, `${registered ? 'one CONCLUSION run' : 'no CONCLUSION run without a registration'}: ${shown.join('; ')}`).toHaveLength(registered ? 1 : 0)
+    expect.soft(runs).toHaveLength(registered ? 2 : 1)
+    if (registered) expect.soft(conclusion[0]).toMatchObject({ status: 'completed', conclusion: 'success' })
     // The state agrees with GitHub.
     expect.soft(c.state!.check_runs[BUILD]).toMatchObject({ state: 'built', conclusion: 'success', state_synced: true, check_run_id: mine.at(-1)?.id })
     expect(c.violations).toEqual([])

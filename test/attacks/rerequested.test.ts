@@ -3,6 +3,7 @@
 // through the real dist/ against the GitHub emulator with its workflow runs and jobs
 // (test/emulator/github-actions-jobs.ts), asserting what GitHub received: no re-run of a job or
 // run outside the check run's own suite (repository, head commit, reporting workflow and run).
+import { bodyOf, sealWith } from '../sealed.ts'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -117,14 +118,18 @@ async function rerequest(s: Scene, claim: CheckRunClaim | object, inputs: Record
 const reruns = (requests: RecordedRequest[]) =>
   requests.filter((r) => r.method === 'POST' && /\/actions\/(jobs\/\d+\/rerun|runs\/\d+\/rerun-failed-jobs)$/.test(r.path)).map((r) => r.path.replace(/^.*\/actions\//, ''))
 
-/** Rewrites every state fragment of the scene's store (an attacker with write access to the store). */
+/**
+ * Rewrites every state fragment of the scene's store and seals it again with the app's key: the
+ * worst case, a state the fragment tags cannot tell from a genuine one (an unsealed edit is set
+ * aside anyway: test/attacks/forged-state.test.ts), so rerequested's own checks must hold.
+ */
 function poison(s: Scene, edit: (data: any) => void) {
   let n = 0
   for (const f of fs.readdirSync(s.dir).filter((f) => f.endsWith('.json'))) {
     const file = path.join(s.dir, f)
-    const data = JSON.parse(fs.readFileSync(file, 'utf8'))
+    const data = JSON.parse(bodyOf(fs.readFileSync(file, 'utf8')))
     edit(data)
-    fs.writeFileSync(file, JSON.stringify(data))
+    fs.writeFileSync(file, sealWith(gh.app.privateKeyPkcs1, { repository: data.repository, head_sha: data.head_sha, suite: data.suite }, JSON.stringify(data)))
     n++
   }
   expect(n).toBeGreaterThan(0)
