@@ -85,7 +85,7 @@ export async function benchToken(w: BenchWorld, rounds = 7): Promise<Section> {
       `Median of ${rounds} rounds (scenarios interleaved, after one warm-up round); no added latency. "Wall" is main + post as the runner starts them (node process each, runner files included).`,
       'github-app-ci requests include `GET /users/{slug}[bot]` for the `bot-committer-email` output, which the auth-app baseline does not produce; with installation-id it also reads `GET /app/installations/{id}` (in parallel with the token request) for `app-slug`.',
       'The auth-app baseline (bench/baselines/auth-app-mint.ts, revoke.ts) is bundled with ncc like dist/, uses @actions/core for inputs/outputs/state, and revokes with fetch in its post step.',
-      'Floor (bench/lib/floor.ts): two bare node processes started by the same runner harness, the first signing one RS256 JWT, each making its step\'s number of requests as loopback round trips one after another on one kept-alive connection; "sign + 3 | 1" is 3 round trips in main, 1 in post. Measured in the same rounds, interleaved.',
+      'Floor (bench/lib/floor.ts): two bare node processes started by the same runner harness, the first signing one RS256 JWT, each making its step\'s number of requests as loopback round trips one after another on one kept-alive connection; "sign + 3, then 1" is 3 round trips in main, 1 in post. Measured in the same rounds, interleaved.',
     ],
   }
 }

@@ -14,7 +14,7 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor.mj
 export interface FloorProcess { requests: number; sign?: boolean }
 
 export const describeFloor = (processes: FloorProcess[]) =>
-  processes.map((p) => `${p.sign ? 'sign + ' : ''}${p.requests}`).join(' | ')
+  processes.map((p) => `${p.sign ? 'sign + ' : ''}${p.requests}`).join(', then ')
 
 /** Wall time of the processes run one after another (as a runner runs a job's steps). */
 export async function floorWall(w: BenchWorld, processes: FloorProcess[]): Promise<number> {
@@ -22,7 +22,7 @@ export async function floorWall(w: BenchWorld, processes: FloorProcess[]): Promi
   const t0 = performance.now()
   for (const p of processes) {
     const r = await runAction({
-      script, inputs: {},
+      script, inputs: {}, timeoutMs: 600_000,
       env: { ...env, FLOOR_REQUESTS: String(p.requests), ...(p.sign ? { FLOOR_SIGN_KEY: w.gh.app.privateKeyPkcs1 } : {}) },
     })
     checkResult(r, 'floor')
