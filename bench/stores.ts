@@ -41,7 +41,7 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
     w.setLatency(0)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
-  const rows = [['store', 'step', 'median wall', 'GitHub requests', 'runtime requests', 'requests', 'floor (1 process + as many round trips)', 'ours / floor']]
+  const rows = [['store', 'step', 'median wall', 'CPU (user + sys)', 'GitHub requests', 'runtime requests', 'requests', 'floor (1 process + as many round trips)', 'ours / floor']]
   for (const store of stores) {
     for (const command of COMMANDS) {
       const list = samples.get(`${label(store)}|${command}`)!
@@ -49,7 +49,7 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
       const rt = median(list.map((s) => s.runtime))
       const floor = median(floors.get(shape(list.at(-1)!)))
       const wall = median(list.map((s) => s.wall))
-      rows.push([label(store), command === 'queued' ? 'queued (setup)' : `**${command}**`, ms(wall), String(g), String(rt), String(g + rt), ms(floor), ratio(wall, floor)])
+      rows.push([label(store), command === 'queued' ? 'queued (setup)' : `**${command}**`, ms(wall), ms(median(list.map((s) => s.cpu))), String(g), String(rt), String(g + rt), ms(floor), ratio(wall, floor)])
     }
   }
   return {
@@ -58,6 +58,7 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
     notes: [
       `Median of ${rounds} rounds; each round is a fresh workflow run and commit: \`queued\` (not the measured step, shown for reference), then \`building\`, then \`built\` (conclusion: success) of one build, each a separate process as on a runner.`,
       `Floor (bench/lib/floor.ts): one bare node process started by the same runner harness making the step's number of requests as loopback round trips one after another at the same ${LATENCY_MS} ms; measured in the same rounds, interleaved. A floor of only the round trips on the critical path (about 6 for building/built) would be lower.`,
+      'CPU: the step process\'s own user + system time (process.resourceUsage() at exit, through a preloaded module, bench/lib/cpu-usage.mjs), median; less sensitive than wall time to the other work on the machine.',
       'GitHub requests include the step\'s own token (installation lookup and token request); runtime requests are the Actions results service (Twirp) and blob storage calls that @actions/artifact / @actions/cache make.',
     ],
   }
