@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { runAction } from '../test/runner.ts'
 import { bundleBaseline } from './lib/bundle.ts'
-import { kib, median, ms, type Section } from './lib/stats.ts'
+import { kib, median, ms, ratio, type Section } from './lib/stats.ts'
 import { appInputs, checkResult } from './lib/steps.ts'
 import type { BenchWorld } from './lib/world.ts'
 
@@ -65,15 +65,17 @@ export async function benchBundle(w: BenchWorld, runs = 6): Promise<Section> {
       coldStarts.get(p.label)!.push((w.ghLatency.arrivals[first] ?? NaN) - t0)
     }
   }
-  const rows = [['what', 'raw', 'gzip', 'cold start (median of ' + runs + ')']]
-  rows.push(['dist/ (all files, incl. licenses.txt)', kib(total), '', ''])
-  for (const f of files) rows.push([`dist/${f}`, kib(fs.statSync(path.join(dir, f)).size), kib(gz(path.join(dir, f))), ''])
+  const rows = [['what', 'raw', 'gzip', 'cold start (median of ' + runs + ')', 'cold start / bare node']]
+  rows.push(['dist/ (all files, incl. licenses.txt)', kib(total), '', '', ''])
+  for (const f of files) rows.push([`dist/${f}`, kib(fs.statSync(path.join(dir, f)).size), kib(gz(path.join(dir, f))), '', ''])
+  const floor = median(coldStarts.get(probes.at(-1)!.label)!)
   for (const p of probes) {
     const own = (loaded.get(p.label) ?? []).filter((f) => f === p.script || f.startsWith(dir + path.sep))
     const raw = own.reduce((n, f) => n + fs.statSync(f).size, 0)
     const zipped = own.reduce((n, f) => n + gz(f), 0)
     const names = own.map((f) => path.basename(f)).join(', ')
-    rows.push([`${p.label}: loads ${names || path.basename(p.script)}`, kib(raw), kib(zipped), ms(median(coldStarts.get(p.label)!))])
+    const cold = median(coldStarts.get(p.label)!)
+    rows.push([`${p.label}: loads ${names || path.basename(p.script)}`, kib(raw), kib(zipped), ms(cold), ratio(cold, floor)])
   }
   fs.rmSync(path.dirname(bare), { recursive: true, force: true })
   return {

@@ -1,6 +1,6 @@
 // `npm run bench [-- section…]`: builds dist/ (npm script), then runs the benchmarks one after
 // another and prints their tables; the same tables go to bench/RESULTS.md. Sections: token,
-// queue, steps, bundle (default: all). Figures only: nothing here asserts a timing.
+// queue, steps, bundle, merge (default: all). Figures only: nothing here asserts a timing.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { renderSection, type Section } from './lib/stats.ts'
 import { startWorld, type BenchWorld } from './lib/world.ts'
 import { benchBundle } from './bundle-size.ts'
+import { benchMerge } from './merge.ts'
 import { benchQueue } from './queue.ts'
 import { benchStores } from './stores.ts'
 import { benchToken } from './token.ts'
@@ -18,6 +19,7 @@ const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
   queue: (w) => benchQueue(w),
   steps: (w) => benchStores(w),
   bundle: (w) => benchBundle(w),
+  merge: () => benchMerge(),
 }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -47,7 +49,8 @@ try {
 if (world.gh.violations.length) console.log(`Emulator violations:\n${world.gh.violations.join('\n')}`)
 
 // Sections run now replace their earlier text in RESULTS.md; the others are kept.
-const resultsFile = path.join(here, 'RESULTS.md')
+// BENCH_RESULTS=<file> writes elsewhere (a run of another build, BENCH_DIST).
+const resultsFile = process.env.BENCH_RESULTS ? path.resolve(process.env.BENCH_RESULTS) : path.join(here, 'RESULTS.md')
 const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').split(/^(?=## )/m).slice(1) : []
 const number = (text: string) => /^## (\d+)\./.exec(text)?.[1] ?? text
 const merged = new Map(previous.map((t) => [number(t), t.trimEnd() + '\n']))
@@ -55,7 +58,7 @@ for (const t of done) merged.set(number(t), t)
 const header = [
   '# Benchmark results',
   '',
-  `Last run ${new Date().toISOString().slice(0, 10)} with \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` on ${machine}.`,
+  `Last run ${new Date().toISOString().slice(0, 10)} with \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` on ${machine}${process.env.BENCH_DIST ? `, of the build in ${process.env.BENCH_DIST}` : ''}.`,
   `Load average (1/5/15 min) ${loadBefore} at the start, ${load()} at the end. Other work shared the machine, so absolute times carry its noise; scenarios that are compared were interleaved, and each section says when it was measured.`,
   'Against the local emulators (test/emulator), so absolute times are this machine\'s; ratios and request counts carry over.',
   '',

@@ -3,7 +3,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { median, ms, type Section } from './lib/stats.ts'
+import { FloorSamples } from './lib/floor.ts'
+import { median, ms, ratio, type Section } from './lib/stats.ts'
 import { appInputs, step, type StepSample } from './lib/steps.ts'
 import type { BenchWorld } from './lib/world.ts'
 
@@ -15,6 +16,8 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
   const stores = ['artifact', 'cache', `file:${path.join(workdir, 'state')}`]
   const label = (s: string) => (s.startsWith('file:') ? 'file:<dir>' : s)
   const samples = new Map<string, StepSample[]>()
+  const floors = new FloorSamples(w)
+  const shape = (s: StepSample) => [{ requests: s.github + s.runtime }]
   w.setLatency(LATENCY_MS)
   try {
     for (let r = 0; r < rounds; r++) {
@@ -28,6 +31,7 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
           const s = await step(w, `${command} (${label(store)})`, { inputs, env, workdir })
           const key = `${label(store)}|${command}`
           samples.set(key, [...(samples.get(key) ?? []), s])
+          await floors.take(r, shape(s))
         }
         const run = w.gh.checkRuns('octo-org/repo-a').find((c) => c.head_sha === sha && c.name.endsWith('/ linux'))
         if (run?.status !== 'completed') throw new Error(`${label(store)}: the build's check run is ${run?.status ?? 'missing'}`)
@@ -37,13 +41,15 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
     w.setLatency(0)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
-  const rows = [['store', 'step', 'median wall', 'GitHub requests', 'runtime requests', 'requests']]
+  const rows = [['store', 'step', 'median wall', 'CPU (user + sys)', 'GitHub requests', 'runtime requests', 'requests', 'floor (1 process + as many round trips)', 'ours / floor']]
   for (const store of stores) {
     for (const command of COMMANDS) {
       const list = samples.get(`${label(store)}|${command}`)!
       const g = median(list.map((s) => s.github))
       const rt = median(list.map((s) => s.runtime))
-      rows.push([label(store), command === 'queued' ? 'queued (setup)' : `**${command}**`, ms(median(list.map((s) => s.wall))), String(g), String(rt), String(g + rt)])
+      const floor = median(floors.get(shape(list.at(-1)!)))
+      const wall = median(list.map((s) => s.wall))
+      rows.push([label(store), command === 'queued' ? 'queued (setup)' : `**${command}**`, ms(wall), ms(median(list.map((s) => s.cpu))), String(g), String(rt), String(g + rt), ms(floor), ratio(wall, floor)])
     }
   }
   return {
@@ -51,6 +57,8 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
     rows,
     notes: [
       `Median of ${rounds} rounds; each round is a fresh workflow run and commit: \`queued\` (not the measured step, shown for reference), then \`building\`, then \`built\` (conclusion: success) of one build, each a separate process as on a runner.`,
+      `Floor (bench/lib/floor.ts): one bare node process started by the same runner harness making the step's number of requests as loopback round trips one after another at the same ${LATENCY_MS} ms; measured in the same rounds, interleaved. A floor of only the round trips on the critical path (about 6 for building/built) would be lower.`,
+      'CPU: the step process\'s own user + system time (process.resourceUsage() at exit, through a preloaded module, bench/lib/cpu-usage.mjs), median; less sensitive than wall time to the other work on the machine.',
       'GitHub requests include the step\'s own token (installation lookup and token request); runtime requests are the Actions results service (Twirp) and blob storage calls that @actions/artifact / @actions/cache make.',
     ],
   }

@@ -178,7 +178,7 @@ async function runRow(row: Row): Promise<{ result: RunActionResult; requests: Re
     fs.mkdirSync(storeDir, { recursive: true })
     const name = fragmentName(KEY, { run_id: 900, run_attempt: 1, job: 'earlier', step: 'seeded' })
     // Written by a holder of the app's key (an earlier step), so it is corrupt, not forged.
-    fs.writeFileSync(path.join(storeDir, `${name}.json`), sealWith(gh.app.privateKeyPkcs1, KEY, row.fragment))
+    fs.writeFileSync(path.join(storeDir, `${name}.json`), sealWith(gh.app.privateKeyPkcs1, KEY, typeof row.fragment === 'string' ? row.fragment : row.fragment.toString('latin1')))
   }
   const inputs = { ...baseInputs(row.kind, gh), ...row.inputs(gh) }
   const before = snapshot(storeDir)

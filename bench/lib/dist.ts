@@ -9,9 +9,10 @@ export const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 export interface DistSnapshot { dir: string; main: string; post: string; remove(): void }
 
-export function snapshotDist(): DistSnapshot {
+/** BENCH_DIST=<dir> benchmarks another build (e.g. an earlier commit's dist/, for before/after). */
+export function snapshotDist(from = process.env.BENCH_DIST || distDir): DistSnapshot {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'github-app-ci-dist-'))
-  fs.cpSync(distDir, dir, { recursive: true })
+  fs.cpSync(from, dir, { recursive: true })
   return {
     dir, main: path.join(dir, 'index.js'), post: path.join(dir, 'post.js'),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),

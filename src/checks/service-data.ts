@@ -473,12 +473,7 @@ export function mergeRecords(a: CheckRunRecord, b: CheckRunRecord): CheckRunReco
  * under the wrong suite is set aside like any unreadable one.
  */
 export function mergeServiceData(a: ServiceData, b: ServiceData): ServiceData {
-  if (!sameSuite(a, b)) {
-    throw new CorruptStateError(
-      `cannot merge state of different suites: ${show(`${a.repository}@${a.head_sha.slice(0, 7)} ${a.suite}`)} and ${show(`${b.repository}@${b.head_sha.slice(0, 7)} ${b.suite}`)}`,
-      'suite-mismatch',
-    )
-  }
+  if (!sameSuite(a, b)) throw suiteMismatch(a, b)
   const check_runs: Record<string, CheckRunRecord> = {}
   for (const [build, record] of Object.entries(a.check_runs)) setOwn(check_runs, build, record)
   for (const [build, record] of Object.entries(b.check_runs)) {
@@ -504,10 +499,53 @@ export function mergeServiceData(a: ServiceData, b: ServiceData): ServiceData {
   return merged
 }
 
-/** Joins any number of documents of one suite onto an empty one. */
+function suiteMismatch(a: SuiteKey, b: SuiteKey): CorruptStateError {
+  return new CorruptStateError(
+    `cannot merge state of different suites: ${show(`${a.repository}@${a.head_sha.slice(0, 7)} ${a.suite}`)} and ${show(`${b.repository}@${b.head_sha.slice(0, 7)} ${b.suite}`)}`,
+    'suite-mismatch',
+  )
+}
+
+/**
+ * Joins any number of documents of one suite onto an empty one: the same result as folding
+ * mergeServiceData over them (test/service-data.test.ts checks it), in one pass with one map
+ * per field instead of copying the accumulated builds for every document, which made a suite
+ * of 10,000 builds (20,000 fragments) take over a minute.
+ */
 export function mergeAll(key: SuiteKey, documents: Iterable<ServiceData>): ServiceData {
-  let merged = emptyServiceData(key)
-  for (const document of documents) merged = mergeServiceData(merged, document)
+  const empty = emptyServiceData(key)
+  const runs = new Map<string, CheckRunRecord>()
+  let suiteExtras: ReturnType<typeof mergeSuiteExtras> = {}
+  // Unknown top-level fields: the greater serialized value per key, its text kept for the next compare.
+  const extras = new Map<string, { value: unknown; text?: string }>()
+  for (const document of documents) {
+    if (!sameSuite(empty, document)) throw suiteMismatch(empty, document)
+    const docRuns = document.check_runs
+    for (const build of Object.keys(docRuns)) {
+      const record = docRuns[build]!
+      const other = runs.get(build)
+      runs.set(build, other ? mergeRecords(other, record) : record)
+    }
+    suiteExtras = mergeSuiteExtras(suiteExtras, document)
+    const source = document as unknown as Record<string, unknown>
+    for (const k of Object.keys(source)) {
+      if ((DOC_KEYS as readonly string[]).includes(k)) continue
+      const value = source[k]
+      if (value === undefined) continue
+      const held = extras.get(k)
+      if (!held) {
+        extras.set(k, { value })
+        continue
+      }
+      held.text ??= JSON.stringify(canonical(held.value))
+      const text = JSON.stringify(canonical(value))
+      if (held.text < text) extras.set(k, { value, text })
+    }
+  }
+  const check_runs: Record<string, CheckRunRecord> = {}
+  for (const [build, record] of runs) setOwn(check_runs, build, record)
+  const merged: ServiceData = { ...empty, check_runs, ...suiteExtras }
+  for (const [k, { value }] of extras) setOwn(merged as unknown as Record<string, unknown>, k, value)
   return merged
 }
 

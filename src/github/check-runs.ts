@@ -308,7 +308,7 @@ export function repositoryNodeIdFromEvent(payload: Record<string, unknown>, full
 
 /**
  * One REST read; call only when the event payload did not carry the node id. (REST, not a
- * GraphQL query: the throttling plugin spaces every GraphQL request like a write, 1 s apart.)
+ * GraphQL query: the client's throttle (throttle.ts) spaces every GraphQL request like a write, 1 s apart.)
  */
 export async function repositoryNodeId(octokit: Octokit, owner: string, repo: string): Promise<string> {
   const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo })

@@ -1,15 +1,16 @@
 // The one GitHub client every command uses: @actions/github's Octokit (REST methods, paginate)
-// over http-fetch.ts (the runner's proxy settings) plus bounded retries and rate-limit handling.
+// over http-fetch.ts (the runner's proxy settings) plus bounded retries and rate-limit handling
+// (retry.ts, throttle.ts: the Octokit plugins' behaviour without their Bottleneck scheduler).
 import * as core from '@actions/core'
 import { GitHub, getUserAgentWithOrchestrationId } from '@actions/github/lib/utils'
 import type { Octokit } from '@octokit/core'
 import type { OctokitOptions } from '@octokit/core/types'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
 import { httpFetch } from './http-fetch.ts'
 import { networkCause } from './request-error.ts'
 
 export { describeRequestError, networkCause } from './request-error.ts'
+import { retry } from './retry.ts'
+import { throttle } from './throttle.ts'
 
 /** A fixed token, or a function returning a fresh one per request (app JWTs, refreshed installation tokens). */
 export type TokenSource = string | (() => Promise<string>)
@@ -100,7 +101,7 @@ function attemptTimeout(octokit: Octokit, options: OctokitOptions & { requestTim
 }
 
 /**
- * A 429 that the throttling plugin does not take for a rate limit (no "secondary rate" message,
+ * A 429 that the throttle plugin (throttle.ts) does not take for a rate limit (no "secondary rate" message,
  * no x-ratelimit-remaining: 0) but that carries retry-after: waited for on the same terms.
  */
 function plainTooManyRequests(octokit: Octokit) {
@@ -153,7 +154,7 @@ function requestLog(octokit: Octokit) {
 
 // Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt
 // and the log sees every attempt.
-const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttling, plainTooManyRequests)
+const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttle, plainTooManyRequests)
 export type GitHubClient = InstanceType<typeof Client>
 
 function describe(options: { method?: string; url?: string }): string {
@@ -192,7 +193,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry: {
       retries: options.retries ?? 3,
       retryAfterBaseValue: base,
-      // 429 is the throttling plugin's to handle, with GitHub's retry-after.
+      // 429 is throttle.ts's to handle, with GitHub's retry-after.
       doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
     },
     throttle: {
