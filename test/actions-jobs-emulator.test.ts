@@ -77,6 +77,6 @@ test('paging: per_page (at most 100), page, Link rel="next"; octokit.paginate fo
   expect(every.map((j) => j.name)).toEqual(Array.from({ length: 230 }, (_, i) => `job ${i}`))
   expect(gh.requests.length - before).toBe(3)
   // A filter GitHub does not know is refused by the OpenAPI validation.
-  await expect(octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repo, run_id: run.id, filter: 'newest' })).rejects.toMatchObject({ status: 422 })
+  await expect(octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repo, run_id: run.id, filter: 'newest' as 'all' })).rejects.toMatchObject({ status: 422 })
   gh.violations.length = 0
 })
