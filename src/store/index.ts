@@ -1,8 +1,9 @@
-// `store:` input -> a StateStore: `artifact` (default) | `cache` | `file:<directory>`.
+// `store:` input -> a StateStore: `artifact` (default) | `cache` | `file:<directory>` | `none`.
 import { UserError } from '../errors.ts'
 import { ArtifactStore } from './artifact.ts'
 import { CacheStore } from './cache.ts'
 import { FileStore } from './file.ts'
+import { NoStore } from './none.ts'
 import type { RestTarget } from './rest.ts'
 import type { StateStore } from './store.ts'
 
@@ -19,13 +20,14 @@ export interface StoreContext {
   warn?: (message: string) => void
 }
 
-const VALID = '"artifact" (the default), "cache" or "file:<directory>"'
+const VALID = '"artifact" (the default), "cache", "file:<directory>" or "none"'
 
 export function openStore(spec: string, ctx: StoreContext = {}): StateStore {
   const s = spec.trim()
   const scheme = s.toLowerCase()
   if (scheme === '' || scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest })
   if (scheme === 'cache') return new CacheStore({ rest: ctx.rest, warn: ctx.warn })
+  if (scheme === 'none') return new NoStore() // command: mirror's default (its state is on GitHub)
   if (scheme.startsWith('file:')) {
     const dir = s.slice('file:'.length).trim()
     if (!dir) throw new UserError(`store: "${spec}" names no directory: write file:<directory>, e.g. file:/tmp/ci-state.`)
