@@ -147,3 +147,28 @@ test('requests for a 100-job run: per event, and in total', async () => {
   expect(ops(requested.requests)).toEqual(['actions/list-jobs-for-workflow-run', 'checks/list-for-ref', 'graphql(34)', 'graphql(34)', 'graphql(33)'])
   expect(ops(inProgress.requests)).toEqual(['actions/list-jobs-for-workflow-run', 'checks/list-for-ref', 'checks/list-for-ref', 'graphql(34)', 'graphql(16)'])
 }, 180_000)
+
+test('watch: a requested event keeps reading the jobs every poll-interval, so starts show before the next event', async () => {
+  const run = jobs.addRun({ repository: repo.full_name, headSha: sha(), jobs: [{ name: 'a', status: 'queued' }, { name: 'b', status: 'queued' }] })
+  const [a, b] = run.jobs
+  const watching = mirrorStep(gh, repo.full_name, workflowRunEvent('requested', run, repo), { watch: 'true', 'poll-interval': '5', 'max-duration': '40s' })
+  const shownStatus = () => [...shownRuns(gh, repo.full_name, run.head_sha).entries()].map(([n, r]) => `${n}: ${r.status}`).sort()
+  const until = async (what: () => boolean) => { for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 100)) }
+  await until(() => shownRuns(gh, repo.full_name, run.head_sha).size === 3)
+  jobs.setJob(a!.id, { status: 'in_progress' })
+  await until(() => shownRuns(gh, repo.full_name, run.head_sha).get('ci / a')?.status === 'in_progress')
+  expect(shownStatus()).toEqual(['ci / CONCLUSION: in_progress', 'ci / a: in_progress', 'ci / b: queued'])
+  jobs.setJob(a!.id, { status: 'completed', conclusion: 'success' })
+  jobs.setJob(b!.id, { status: 'completed', conclusion: 'success' })
+  const { result, requests } = await watching
+  ok(result)
+  // Stopped once every job was built; the completed event's handler completes the CONCLUSION.
+  expect(shownStatus()).toEqual(['ci / CONCLUSION: in_progress', 'ci / a: completed', 'ci / b: completed'])
+  // Every interval costs one jobs listing; GitHub's check runs are listed once, at the start.
+  const listings = requests.filter((r) => r.operationId === 'actions/list-jobs-for-workflow-run').length
+  expect(listings).toBeGreaterThanOrEqual(3)
+  expect(requests.filter((r) => r.operationId === 'checks/list-for-ref')).toHaveLength(1)
+  const done = await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo))
+  ok(done.result)
+  expect(shownStatus()).toEqual(['ci / CONCLUSION: completed', 'ci / a: completed', 'ci / b: completed'])
+}, 90_000)

@@ -109,7 +109,9 @@ export async function run(): Promise<void> {
       break
     }
     await new Promise((r) => setTimeout(r, inputs.pollIntervalSeconds * 1000))
-    last = await pass(session, inputs, wr)
+    // The state is what the last pass left (handlers of one run are serialised, so no one else
+    // wrote meanwhile): one jobs listing per interval, and writes only for jobs that moved.
+    last = await pass(session, inputs, wr, last.state)
   }
   await finish(session, last)
 }
@@ -146,10 +148,12 @@ interface PassResult {
   allBuilt: boolean
   saved: boolean
   aggregate: boolean
+  /** The suite as this pass left it. */
+  state: ServiceData
 }
 
-/** One reading of the jobs and the writes it calls for. */
-async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun): Promise<PassResult> {
+/** One reading of the jobs and the writes it calls for; `known`: the state the previous pass left. */
+async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, known?: ServiceData): Promise<PassResult> {
   const { key, inputs: common } = session
   const now = new Date().toISOString()
   const jobs = selectJobs(await listJobs(session, wr.id), inputs.selection)
@@ -160,7 +164,9 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun): Pr
   // With no store every build is "missing": the app's check runs on the commit are listed once
   // and become the records (CONCLUSION run included, which is why it is expected too).
   const noStore = session.store.description === 'none'
-  const read = await readSuite(session, key, { expect: noStore ? [...builds, CONCLUSION_BUILD] : builds })
+  const read = known
+    ? { data: known, rebuilt: [] as string[] }
+    : await readSuite(session, key, { expect: noStore ? [...builds, CONCLUSION_BUILD] : builds })
   const data = read.data
   const names = (build: string) => renderName(common.nameTemplate, common.suite, build)
 
@@ -237,6 +243,11 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun): Pr
     const applied = sent.builds.find((a) => a.build === p.build)
     return { build: p.build, job: p.job, record: applied?.record ?? recordOf(local, p.build) ?? recordOf(data, p.build), url: applied?.url }
   })
+  const state = emptyServiceData(key)
+  for (const [b, r] of Object.entries(local.check_runs)) setOwn(state.check_runs, b, r)
+  for (const a of sent.builds) setOwn(state.check_runs, a.build, a.record)
+  if (sent.conclusion) state.conclusion_run = sent.conclusion.record
+  if (plannedData.aggregate) state.aggregate = plannedData.aggregate
   const unsynced = sent.builds.filter((a) => !a.record.state_synced).length + (sent.conclusion && !sent.conclusion.record.state_synced ? 1 : 0)
   return {
     outcomes,
@@ -246,6 +257,7 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun): Pr
     allBuilt,
     saved,
     aggregate,
+    state: mergeServiceData(data, state),
   }
 }
 
