@@ -172,3 +172,25 @@ test('watch: a requested event keeps reading the jobs every poll-interval, so st
   ok(done.result)
   expect(shownStatus()).toEqual(['ci / CONCLUSION: completed', 'ci / a: completed', 'ci / b: completed'])
 }, 90_000)
+
+test('aggregate mode: past aggregate-above jobs only the CONCLUSION run reports, counting the jobs; with no store too', async () => {
+  const run = jobs.addRun({ repository: repo.full_name, name: 'Big', headSha: sha(), jobs: Array.from({ length: 8 }, (_, i) => ({ name: `shard ${i}`, status: 'queued' as const })) })
+  const first = await mirrorStep(gh, repo.full_name, workflowRunEvent('requested', run, repo), { 'aggregate-above': '5' })
+  ok(first.result)
+  expect([...shownRuns(gh, repo.full_name, run.head_sha).keys()]).toEqual(['Big / CONCLUSION'])
+  run.jobs.forEach((j, i) => jobs.setJob(j.id, { status: 'completed', conclusion: i === 3 ? 'failure' : 'success' }))
+  const done = await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo), { 'aggregate-above': '5' })
+  ok(done.result)
+  const shown = shownRuns(gh, repo.full_name, run.head_sha)
+  expect([...shown.keys()]).toEqual(['Big / CONCLUSION'])
+  expect(shown.get('Big / CONCLUSION')).toMatchObject({ status: 'completed', conclusion: 'failure' })
+  expect(shown.get('Big / CONCLUSION')!.output.summary).toContain('shard 3')
+  expect(ops(done.requests)).toEqual(['actions/list-jobs-for-workflow-run', 'checks/list-for-ref', 'graphql(1)'])
+}, 60_000)
+
+test('a requested event before the run has jobs opens the CONCLUSION run alone', async () => {
+  const run = jobs.addRun({ repository: repo.full_name, headSha: sha(), jobs: [] })
+  const r = await mirrorStep(gh, repo.full_name, workflowRunEvent('requested', run, repo))
+  ok(r.result)
+  expect([...shownRuns(gh, repo.full_name, run.head_sha).entries()].map(([n, c]) => `${n}: ${c.status}`)).toEqual(['ci / CONCLUSION: in_progress'])
+}, 60_000)
