@@ -115,6 +115,9 @@ describe('job names', () => {
     const sel = (include: string, exclude = '') => selectJobs(jobs, { include: parsePatterns(include), exclude: parsePatterns(exclude), buildName: '{job}', suite: 'ci', nameTemplate: '{suite} / {build}' })
     expect(sel('').map((j) => j.build)).toEqual(['build (a)', 'build (b)', 'lint', 'lint #2', 'deploy'])
     expect(sel('build*\nlint', 'build (b)').map((j) => [j.build, j.job.id])).toEqual([['build (a)', 3], ['lint', 5], ['lint #2', 8]])
+    // A job may not take the CONCLUSION run's name.
+    const fake = selectJobs([job({ id: 1, name: 'CONCLUSION' }), job({ id: 2, name: 'conclusion' })], { include: [], exclude: [], buildName: '{job}', suite: 'ci', nameTemplate: '{suite} / {build}', reserved: ['ci / CONCLUSION'] })
+    expect(fake.map((j) => j.build)).toEqual(['CONCLUSION #2', 'conclusion #2'])
     // Long equal names still get distinct ids, and the loop ends.
     const same = Array.from({ length: 4 }, (_, i) => job({ id: i + 1, name: 'z'.repeat(300) }))
     const ids = selectJobs(same, { include: [], exclude: [], buildName: '{job}', suite: 'ci', nameTemplate: '{suite} / {build}' }).map((j) => j.build)

@@ -104,14 +104,22 @@ test('refused: a run of another repository, a run of the mirror workflow itself;
 test('jobs and exclude-jobs pick the jobs; build-name and suite shape the names; untrusted names are cleaned', async () => {
   const run = jobs.addRun({ repository: repo.full_name, name: 'CI', headSha: sha(), jobs: [
     { name: 'build (linux)' }, { name: 'build (windows)' }, { name: 'docs' }, { name: 'evil\u001b[31m\nname\u202e' },
+    { name: 'CONCLUSION', conclusion: 'success' }, { name: 'fails', conclusion: 'failure' },
   ] })
   const r = await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo), {
-    jobs: 'build *\nevil*', 'exclude-jobs': '*(windows)', 'build-name': 'gh-{job}', suite: 'mirror',
+    jobs: 'build *\nevil*\nCONCLUSION\nfails', 'exclude-jobs': '*(windows)', 'build-name': 'gh-{job}', suite: 'mirror',
   })
   ok(r.result)
   const names = [...shownRuns(gh, repo.full_name, run.head_sha).keys()].sort()
-  expect(names).toEqual(['mirror / CONCLUSION', 'mirror / gh-build (linux)', 'mirror / gh-evil [31m name'])
-  expect(shownRuns(gh, repo.full_name, run.head_sha).get('mirror / CONCLUSION')!.conclusion).toBe('success')
+  expect(names).toEqual(['mirror / CONCLUSION', 'mirror / gh-CONCLUSION', 'mirror / gh-build (linux)', 'mirror / gh-evil [31m name', 'mirror / gh-fails'])
+  expect(shownRuns(gh, repo.full_name, run.head_sha).get('mirror / CONCLUSION')!.conclusion).toBe('failure')
+  // A job named CONCLUSION cannot stand in for the suite's CONCLUSION run.
+  const plain = await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo), { jobs: 'CONCLUSION\nfails', suite: 'plain' })
+  ok(plain.result)
+  const shown = shownRuns(gh, repo.full_name, run.head_sha)
+  expect(shown.get('plain / CONCLUSION #2')!.conclusion).toBe('success')
+  expect(shown.get('plain / CONCLUSION')!.conclusion).toBe('failure')
+  expect(gh.checkRuns(repo.full_name).filter((r) => r.head_sha === run.head_sha && r.name === 'plain / CONCLUSION')).toHaveLength(1)
 }, 60_000)
 
 test('a store: input still works: the next event reads the store instead of listing the check runs', async () => {

@@ -52,7 +52,7 @@ function seconds(getInput: GetInput, name: string, fallback: number, min: number
 }
 
 /** The inputs only mirror reads; checked before any request. */
-export function readMirrorInputs(common: { suite: string; nameTemplate: string }, getInput: GetInput = (n) => core.getInput(n)): MirrorInputs {
+export function readMirrorInputs(common: { suite: string; nameTemplate: string; conclusionName: string }, getInput: GetInput = (n) => core.getInput(n)): MirrorInputs {
   const buildName = getInput('build-name').trim() || DEFAULT_BUILD_NAME
   if (!buildName.includes('{job}')) throw new UserError(`build-name "${buildName}" has no {job}: every job's build needs its own id.`)
   return {
@@ -62,6 +62,7 @@ export function readMirrorInputs(common: { suite: string; nameTemplate: string }
       buildName,
       suite: common.suite,
       nameTemplate: common.nameTemplate,
+      reserved: [common.conclusionName],
     },
     watch: parseBoolean(getInput('watch'), 'watch', false),
     pollIntervalSeconds: seconds(getInput, 'poll-interval', 20, 5),

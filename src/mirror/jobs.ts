@@ -122,6 +122,11 @@ export interface JobSelection {
   buildName: string
   suite: string
   nameTemplate: string
+  /**
+   * Check-run names no job may take: the suite's CONCLUSION run (a fork's workflow could name a
+   * job "CONCLUSION" to stand in for the required check). Compared without case.
+   */
+  reserved?: string[]
 }
 
 export interface MirroredJob {
@@ -132,17 +137,19 @@ export interface MirroredJob {
 /**
  * The jobs to mirror and their build ids, in the listing's order. Patterns match the job's
  * cleaned name. Two jobs whose ids come out the same (GitHub allows jobs of one name) get " #2",
- * " #3", … in the listing's order, which is by job id.
+ * " #3", … in the listing's order, which is by job id; so does one whose check-run name is reserved.
  */
 export function selectJobs(jobs: WorkflowJob[], s: JobSelection): MirroredJob[] {
   const out: MirroredJob[] = []
   const taken = new Set<string>()
+  const reserved = new Set((s.reserved ?? []).map((n) => n.toLowerCase()))
+  const free = (build: string) => !taken.has(build) && !reserved.has(renderName(s.nameTemplate, s.suite, build).toLowerCase())
   for (const job of [...jobs].sort((a, b) => a.id - b.id)) {
     const name = cleanText(job.name, 1000)
     if (s.include.length > 0 && !s.include.some((p) => p.test(name))) continue
     if (s.exclude.some((p) => p.test(name))) continue
     let build = buildIdOf(job.name, s.buildName, s.suite, s.nameTemplate)
-    for (let n = 2; taken.has(build); n++) build = buildIdOf(job.name, s.buildName, s.suite, s.nameTemplate, ` #${n}`)
+    for (let n = 2; !free(build); n++) build = buildIdOf(job.name, s.buildName, s.suite, s.nameTemplate, ` #${n}`)
     taken.add(build)
     out.push({ build, job })
   }
