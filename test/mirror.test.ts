@@ -202,3 +202,26 @@ test('a requested event before the run has jobs opens the CONCLUSION run alone',
   ok(r.result)
   expect([...shownRuns(gh, repo.full_name, run.head_sha).entries()].map(([n, c]) => `${n}: ${c.status}`)).toEqual(['ci / CONCLUSION: in_progress'])
 }, 60_000)
+
+test('the Re-run button of a mirrored check run (forwarded to rerequested) re-runs its job; the re-run is mirrored as a new generation', async () => {
+  const run = jobs.addRun({ repository: repo.full_name, name: 'CI', headSha: sha(), jobs: [{ name: 'a' }, { name: 'b', conclusion: 'failure' }] })
+  ok((await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo, 1, 'failure'))).result)
+  const b = shownRuns(gh, repo.full_name, run.head_sha).get('CI / b')!
+  const payload = {
+    action: 'rerequested',
+    check_run: { id: b.id, node_id: b.node_id, name: b.name, head_sha: b.head_sha, external_id: b.external_id, status: b.status, conclusion: b.conclusion, details_url: b.details_url, app: { id: b.app_id } },
+    repository: { full_name: repo.full_name, name: 'mirrored', owner: { login: 'octo-org' } },
+  }
+  const relay = await mirrorStep(gh, repo.full_name, { name: 'repository_dispatch', payload: { action: 'check_run_rerequested', client_payload: payload, repository: payload.repository } }, { command: 'rerequested', store: 'none' })
+  ok(relay.result)
+  expect(jobs.reruns.filter((r) => r.run_id === run.id)).toEqual([expect.objectContaining({ kind: 'job', job_id: run.jobs[1]!.id })])
+  ok((await mirrorStep(gh, repo.full_name, workflowRunEvent('requested', run, repo, 2))).result)
+  expect(shownRuns(gh, repo.full_name, run.head_sha).get('CI / b')!.status).not.toBe('completed')
+  expect(shownRuns(gh, repo.full_name, run.head_sha).get('CI / CONCLUSION')!.status).toBe('in_progress')
+  jobs.setJob(jobs.jobsOf(run.id).find((j) => j.name === 'b')!.id, { status: 'completed', conclusion: 'success' })
+  ok((await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo, 2))).result)
+  const shown = shownRuns(gh, repo.full_name, run.head_sha)
+  expect(shown.get('CI / b')).toMatchObject({ status: 'completed', conclusion: 'success' })
+  expect(shown.get('CI / b')!.external_id).toMatch(/:2$/)
+  expect(shown.get('CI / CONCLUSION')).toMatchObject({ status: 'completed', conclusion: 'success' })
+}, 90_000)
