@@ -83,7 +83,7 @@ test('a run, event by event: queued, then running with steps, then built; CONCLU
   ok(late.result)
   expect(ops(late.requests)).toEqual(['actions/list-jobs-for-workflow-run', 'checks/list-for-ref'])
   expect(late.result.warnings).toEqual([])
-  for (const r of [requested, inProgress, completed, late]) console.log(`mirror requests (${r.result.outputs['check-runs'] ? 'event' : ''}): ${r.requests.length} — ${ops(r.requests).join(', ')}`)
+  for (const [event, r] of Object.entries({ requested, inProgress, completed, late })) console.log(`mirror requests, ${event}: ${r.requests.length} (token 2, ${ops(r.requests).join(', ')})`)
 }, 120_000)
 
 test('refused: a run of another repository, a run of the mirror workflow itself; nothing is requested', async () => {
