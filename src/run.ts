@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   conclude: () => import('./commands/conclude.ts'),
   reconcile: () => import('./commands/reconcile.ts'),
   rerequested: () => import('./commands/rerequested.ts'),
+  mirror: () => import('./commands/mirror.ts'),
 }
 
 async function main(): Promise<void> {

@@ -125,7 +125,7 @@ const rows: Row[] = [
   { kind: 'transition', name: 'annotations-file over 1 MiB', files: { 'lint.json': `[${' '.repeat(MAX_INPUT_FILE_BYTES)}]` }, inputs: () => ({ command: 'built', conclusion: 'failure', 'annotations-file': 'lint.json' }), error: /^annotations-file: lint\.json has 1048578 bytes; at most 1048576 \(1 MiB\)/ },
   { kind: 'transition', name: 'annotations-file: an annotation without a line', files: { 'lint.json': JSON.stringify([{ path: 'a.ts', annotation_level: 'warning', message: 'm' }]) }, inputs: () => ({ command: 'built', conclusion: 'failure', 'annotations-file': 'lint.json' }), error: /^annotations-file\[0\]\.start_line must be a positive integer, got undefined/ },
   // ---- store ----
-  { kind: 'transition', name: 'store: unknown scheme', inputs: () => ({ store: 's3://bucket/state' }), error: /^store: "s3:\/\/bucket\/state" is not a store: use "auto" \(the default\), "artifact", "cache" or "file:<directory>"/ },
+  { kind: 'transition', name: 'store: unknown scheme', inputs: () => ({ store: 's3://bucket/state' }), error: /^store: "s3:\/\/bucket\/state" is not a store: use "auto" \(the default\), "artifact", "cache", "file:<directory>" or "none"/ },
   { kind: 'transition', name: 'store: file: without a directory', inputs: () => ({ store: 'file:' }), error: /^store: "file:" names no directory: write file:<directory>/ },
   { kind: 'transition', name: 'fail-on-corrupt-state not a boolean', inputs: () => ({ 'fail-on-corrupt-state': 'strict' }), error: /^fail-on-corrupt-state must be true or false, got "strict"/ },
   // ---- state documents, both ways ----

@@ -41,7 +41,8 @@ export async function sendWrites(
   session: Session,
   data: ServiceData,
   writes: WriteOperation[],
-  user: UserOutput,
+  /** One output for every build, or each build's own (command: mirror). */
+  user: UserOutput | ((build: string) => UserOutput),
   conclusion?: ConclusionPlan,
   now: string = new Date().toISOString(),
 ): Promise<WritesResult> {
@@ -60,8 +61,9 @@ export async function sendWrites(
       build === CONCLUSION_BUILD ? conclusionExternalId(key, record.generation) : externalId(key, build, record.generation),
     outputFor: (op) => {
       if (op.build === CONCLUSION_BUILD) return conclusion!.output!
-      const output: CheckRunOutput = outputFor(op.record, user)
-      if (user.annotations) output.annotations = user.annotations
+      const given = typeof user === 'function' ? user(op.build) : user
+      const output: CheckRunOutput = outputFor(op.record, given)
+      if (given.annotations) output.annotations = given.annotations
       return output
     },
     mayAlreadyExist: (build) =>

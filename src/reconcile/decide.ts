@@ -21,8 +21,16 @@ export interface StaleBuild {
 export interface SuitePlan {
   /** Unsynced records to send as they are (not the stale ones: their timeout replaces them). */
   resend: WriteOperation[]
-  /** Stale builds completed with the stale conclusion; `op` is absent when no check run shows it (aggregate mode). */
-  timeouts: { build: string; was: CheckRunRecord; op?: WriteOperation; record: CheckRunRecord }[]
+  /**
+   * Stale builds completed with the stale conclusion, and builds whose reporting job has ended
+   * (`ended`) completed with the job's; `op` is absent when no check run shows it (aggregate mode).
+   */
+  timeouts: { build: string; was: CheckRunRecord; op?: WriteOperation; record: CheckRunRecord; ended?: boolean }[]
+}
+
+/** A build whose reporting job the Actions API shows completed: its end, from the job. */
+export interface EndedJob {
+  conclusion: Conclusion
 }
 
 function time(iso: string | undefined): number | undefined {
@@ -42,30 +50,39 @@ export function staleBuilds(data: ServiceData, now: number, staleAfterMs: number
   return out
 }
 
-/** What this pass sends for one suite. */
-export function planSuite(data: ServiceData, opts: SuitePlanOptions): SuitePlan {
+/**
+ * What this pass sends for one suite. `ended`: unfinished builds whose reporting job has ended
+ * without reporting the build's end (a killed runner, a cancelled run, a built step that never
+ * ran): they are completed with the job's conclusion at once, not after stale-after.
+ */
+export function planSuite(data: ServiceData, opts: SuitePlanOptions, ended: ReadonlyMap<string, EndedJob> = new Map()): SuitePlan {
   const at = new Date(opts.now).toISOString()
-  const stale = staleBuilds(data, opts.now, opts.staleAfterMs)
+  const stale: (StaleBuild & { conclusion: Conclusion; ended?: boolean })[] = staleBuilds(data, opts.now, opts.staleAfterMs)
+    .map((s) => ({ ...s, conclusion: ended.get(s.build)?.conclusion ?? opts.staleConclusion, ...(ended.has(s.build) ? { ended: true } : {}) }))
+  for (const build of [...ended.keys()].sort()) {
+    const was = recordOf(data, build)
+    if (was && was.state !== 'built' && !stale.some((s) => s.build === build)) stale.push({ build, was, conclusion: ended.get(build)!.conclusion, ended: true })
+  }
   const staleIds = new Set(stale.map((s) => s.build))
   const resend = planResend(data).operations.filter(
     (op): op is WriteOperation => op.op !== 'skip' && !staleIds.has(op.build),
   )
   const timeouts: SuitePlan['timeouts'] = []
-  for (const { build, was } of stale) {
+  for (const { build, was, conclusion, ended: fromJob } of stale) {
     // The same generation, one state later: rules.ts updates the build's run (creates it if its id is unknown).
     const plan = planTransition(
       data,
       [build],
-      { state: 'built', generation: was.generation, conclusion: opts.staleConclusion, at },
+      { state: 'built', generation: was.generation, conclusion, at },
       () => was.name,
     )
     const op = plan.operations[0]!
     if (op.op === 'skip') continue // cannot happen for a queued/building record; kept for the types
     if (data.aggregate !== undefined && !buildGetsCheckRun(true, was)) {
       // Aggregate mode: no check run of its own, the CONCLUSION run counts it.
-      timeouts.push({ build, was, record: { ...op.record, state_synced: true } })
+      timeouts.push({ build, was, record: { ...op.record, state_synced: true }, ...(fromJob ? { ended: true } : {}) })
     } else {
-      timeouts.push({ build, was, op, record: op.record })
+      timeouts.push({ build, was, op, record: op.record, ...(fromJob ? { ended: true } : {}) })
     }
   }
   return { resend, timeouts }

@@ -32,7 +32,9 @@ import { mapLimit } from '../store/parallel.ts'
 import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
 import { CONCLUSION_BUILD, conclusionExternalId, type Session } from '../commands/session.ts'
 import { deleteInRounds } from './delete-rounds.ts'
-import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type SuitePlanOptions } from './decide.ts'
+import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
+import { runLink } from './rerequest.ts'
+import { jobConclusion, type WorkflowJob } from '../mirror/jobs.ts'
 
 export interface ReconcileOptions extends SuitePlanOptions {
   forgetAfterMs: number
@@ -90,6 +92,28 @@ export class PassCache {
       p = listCheckRuns(session.github, { owner: session.ctx.owner, repo: session.ctx.repo, headSha, appId: session.auth.appId })
       this.#listings.set(headSha, p)
       p.catch(() => this.#listings.delete(headSha))
+    }
+    return p
+  }
+
+  readonly #jobs = new Map<number, Promise<WorkflowJob | undefined>>()
+  /** Set once GitHub refused a job lookup (a token without actions: read): not asked again this pass. */
+  jobsRefused = false
+
+  /** The Actions job, or undefined when it cannot be read. */
+  job(id: number): Promise<WorkflowJob | undefined> {
+    let p = this.#jobs.get(id)
+    if (!p) {
+      const { session } = this
+      p = session.github
+        .request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', { owner: session.ctx.owner, repo: session.ctx.repo, job_id: id })
+        .then((r) => r.data as WorkflowJob, (error: unknown) => {
+          const status = (error as { status?: number }).status
+          if (status === 401 || status === 403) this.jobsRefused = true
+          core.debug(`Could not read job ${id}: ${githubMessage(error)}`)
+          return undefined
+        })
+      this.#jobs.set(id, p)
     }
     return p
   }
@@ -272,11 +296,11 @@ async function repair(
   report: SuiteReport,
 ): Promise<ServiceData> {
   const changes: ServiceData = { ...mergeAll(key, []) }
-  const plan = planSuite(data, opts)
+  const plan = planSuite(data, opts, await endedJobs(data, opts, cache))
   const writes: Write[] = []
   for (const op of plan.resend) writes.push({ op, kind: 'resend', output: resendOutput(op.record) })
   for (const t of plan.timeouts) {
-    if (t.op) writes.push({ op: t.op, kind: 'timeout', output: timeoutOutput(t.was, t.record, opts) })
+    if (t.op) writes.push({ op: t.op, kind: 'timeout', output: t.ended ? endedOutput(t.was, t.record) : timeoutOutput(t.was, t.record, opts) })
     else {
       setOwn(changes.check_runs, t.build, t.record)
       report.timed_out++
@@ -406,6 +430,45 @@ function resendOutput(record: CheckRunRecord): CheckRunOutput {
   const output = outputFor(record)
   output.summary += '\n\nSent again by the scheduled reconcile: the first report may not have reached GitHub.'
   return output
+}
+
+/**
+ * Building builds whose link names their job (details-url or the reporter's job page, as
+ * mirror and examples/matrix.yml give) and whose job the Actions API shows completed before this
+ * pass began (so a built step's fragment would already have been read): the job's conclusion is
+ * the build's end. One request per such job; none once GitHub refused one (no actions: read).
+ */
+async function endedJobs(data: ServiceData, opts: ReconcileOptions, cache: PassCache): Promise<Map<string, EndedJob>> {
+  const ended = new Map<string, EndedJob>()
+  for (const build of Object.keys(data.check_runs).sort()) {
+    const record = recordOf(data, build)!
+    // Only building: that state was reported by the build's own job, which would also have
+    // reported its end (a queued state may come from another job, e.g. a queue job that is done).
+    if (record.state !== 'building' || cache.jobsRefused) continue
+    // Only a link to a job of this repository on this server (the state is checked, not trusted).
+    const { serverUrl, repository } = cache.session.ctx
+    const id = runLink(record.reporter?.job_url, serverUrl, repository)?.job_id ?? runLink(record.details_url, serverUrl, repository)?.job_id
+    if (id === undefined) continue
+    const job = await cache.job(id)
+    if (!job || job.status !== 'completed') continue
+    if (job.run_attempt !== undefined && job.run_attempt !== record.generation) continue
+    const done = Date.parse(job.completed_at ?? '')
+    if (!Number.isFinite(done) || done >= opts.now) continue
+    ended.set(build, { conclusion: jobConclusion(job.conclusion) })
+  }
+  return ended
+}
+
+function endedOutput(was: CheckRunRecord, record: CheckRunRecord): CheckRunOutput {
+  const job = safeUrl(was.reporter?.job_url ?? was.details_url)
+  const lines = [
+    `**${titleFor(record)}** · ${escapeMarkdown(record.name)}`,
+    '',
+    `Its job ended (\`${record.conclusion}\`) without reporting this build's end: it was ${was.state} since ${readableTime(was.updated_at)}. ` +
+      'The scheduled reconcile completed it with the job\'s conclusion.',
+  ]
+  if (job) lines.push('', `[Open the job](${job}) to see its log or re-run it.`)
+  return { title: titleFor(record), summary: lines.join('\n') }
 }
 
 function timeoutOutput(was: CheckRunRecord, record: CheckRunRecord, opts: ReconcileOptions): CheckRunOutput {

@@ -1,4 +1,5 @@
-// `store:` input -> a StateStore: `auto` (default) | `artifact` | `cache` | `file:<directory>`.
+// `store:` input -> a StateStore: `auto` (default) | `artifact` | `cache` | `file:<directory>` | `none`
+// (mirror's default: its state is on GitHub).
 // `auto` is `artifact` on github.com and GHE.com, and `cache` on GitHub Enterprise Server, where
 // @actions/artifact v2+ refuses every call (GHESNotSupportedError) and @actions/cache works (its
 // legacy cache service, which the toolkit picks there by itself).
@@ -6,6 +7,7 @@ import { UserError } from '../errors.ts'
 import { ArtifactStore } from './artifact.ts'
 import { CacheStore } from './cache.ts'
 import { FileStore } from './file.ts'
+import { NoStore } from './none.ts'
 import type { RestTarget } from './rest.ts'
 import type { StateStore } from './store.ts'
 
@@ -22,7 +24,7 @@ export interface StoreContext {
   warn?: (message: string) => void
 }
 
-const VALID = '"auto" (the default), "artifact", "cache" or "file:<directory>"'
+const VALID = '"auto" (the default), "artifact", "cache", "file:<directory>" or "none"'
 
 /**
  * GitHub Enterprise Server, by the toolkit's own rule (@actions/artifact and @actions/cache
@@ -64,6 +66,7 @@ export function openStore(spec: string, ctx: StoreContext = {}): StateStore {
   if (scheme === '' || scheme === 'auto') return openStore(resolveStoreSpec(s), ctx)
   if (scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest })
   if (scheme === 'cache') return new CacheStore({ rest: ctx.rest, warn: ctx.warn })
+  if (scheme === 'none') return new NoStore() // command: mirror's default (its state is on GitHub)
   if (scheme.startsWith('file:')) {
     const dir = s.slice('file:'.length).trim()
     if (!dir) throw new UserError(`store: "${spec}" names no directory: write file:<directory>, e.g. file:/tmp/ci-state.`)

@@ -10,10 +10,25 @@
 // workflow", head_repository a fork's for its pull requests). A job or run id of another
 // repository answering 404 is not stated there (the operations document only their 200): it is
 // modelled like GitHub's other repository-scoped ids, e.g. check runs.
+// Jobs move through GitHub's job statuses with steps (setJob), for command: mirror's tests:
+// "List jobs for a workflow run": filter=latest, the default, "returns jobs from the most recent
+// execution of the workflow run", all "including from old executions"; per_page at most 100, Link
+// header paging per https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api;
+// the job object of @octokit/openapi (components/schemas/job: statuses queued, in_progress,
+// completed, waiting, requested, pending; started_at always set, completed_at null until done).
 import type { GitHubEmulator, RouteContext } from './github/index.ts'
 import { validateResponse } from './openapi-responses.ts'
 
-export type JobStatus = 'queued' | 'in_progress' | 'completed'
+export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
+
+export interface EmulatedStep {
+  name: string
+  number: number
+  status: 'queued' | 'in_progress' | 'completed'
+  conclusion: string | null
+  started_at: string | null
+  completed_at: string | null
+}
 
 export interface EmulatedJob {
   id: number
@@ -22,8 +37,11 @@ export interface EmulatedJob {
   name: string
   status: JobStatus
   conclusion: string | null
+  created_at: string
+  /** GitHub sets it from the start (the schema requires it); it moves when the job starts. */
   started_at: string
   completed_at: string | null
+  steps: EmulatedStep[]
 }
 
 export interface EmulatedWorkflowRun {
@@ -74,6 +92,10 @@ export interface ActionsJobs {
   jobsOf(runId: number, attempt?: number): EmulatedJob[]
   /** Ends a job (e.g. a re-run job once its steps ran). */
   finishJob(jobId: number, conclusion: string): void
+  /** Moves a job to a status (times set as GitHub would), with its steps when given. */
+  setJob(jobId: number, o: { status: JobStatus; conclusion?: string | null; steps?: Omit<EmulatedStep, 'number'>[]; at?: string }): EmulatedJob
+  /** Re-runs jobs by name in a new attempt (what either re-run endpoint does), without a request. */
+  rerunJobs(runId: number, names: string[]): EmulatedJob[]
   reruns: RerunRequest[]
 }
 
@@ -160,17 +182,17 @@ function jobJson(ctx: RouteContext, run: EmulatedWorkflowRun, job: EmulatedJob) 
     html_url: `http://github.localhost/${run.repository}/actions/runs/${run.id}/job/${job.id}`,
     status: job.status,
     conclusion: job.conclusion,
-    created_at: job.started_at,
+    created_at: job.created_at,
     started_at: job.started_at,
     completed_at: job.completed_at,
     name: job.name,
-    steps: [],
+    steps: job.steps.map((st) => ({ ...st })),
     check_run_url: `${api}/check-runs/${job.id}`,
     labels: ['ubuntu-latest'],
-    runner_id: job.status === 'queued' ? null : 1,
-    runner_name: job.status === 'queued' ? null : 'GitHub Actions 1',
-    runner_group_id: job.status === 'queued' ? null : 1,
-    runner_group_name: job.status === 'queued' ? null : 'GitHub Actions',
+    runner_id: waiting(job) ? null : 1,
+    runner_name: waiting(job) ? null : 'GitHub Actions 1',
+    runner_group_id: waiting(job) ? null : 1,
+    runner_group_name: waiting(job) ? null : 'GitHub Actions',
     workflow_name: run.name,
     head_branch: run.head_branch,
   }
@@ -188,6 +210,7 @@ function page<T>(ctx: RouteContext, items: T[]): { items: T[]; headers: Record<s
   return { items: items.slice((p - 1) * perPage, p * perPage), headers }
 }
 
+const waiting = (j: EmulatedJob) => !['in_progress', 'completed'].includes(j.status)
 const failed = (j: EmulatedJob) => j.status === 'completed' && !['success', 'skipped', 'neutral'].includes(j.conclusion ?? '')
 
 export function mountActionsJobs(github: GitHubEmulator): ActionsJobs {
@@ -219,7 +242,7 @@ export function mountActionsJobs(github: GitHubEmulator): ActionsJobs {
     const now = new Date().toISOString()
     const queued = names.map((name) => ({
       id: nextJobId++, run_id: run.id, run_attempt: run.run_attempt, name,
-      status: 'queued' as const, conclusion: null, started_at: now, completed_at: null,
+      status: 'queued' as const, conclusion: null, created_at: now, started_at: now, completed_at: null, steps: [],
     }))
     run.jobs.push(...queued)
     return queued
@@ -251,7 +274,7 @@ export function mountActionsJobs(github: GitHubEmulator): ActionsJobs {
         run.jobs.push({
           id: nextJobId++, run_id: run.id, run_attempt: 1, name: j.name, status,
           conclusion: status === 'completed' ? (j.conclusion ?? 'success') : null,
-          started_at: now, completed_at: status === 'completed' ? now : null,
+          created_at: now, started_at: now, completed_at: status === 'completed' ? now : null, steps: [],
         })
       }
       runs.push(run)
@@ -263,6 +286,22 @@ export function mountActionsJobs(github: GitHubEmulator): ActionsJobs {
       const job = runs.flatMap((r) => r.jobs).find((j) => j.id === jobId)
       if (!job) throw new Error(`no job ${jobId}`)
       Object.assign(job, { status: 'completed', conclusion, completed_at: new Date().toISOString() })
+    },
+    setJob(jobId, o) {
+      const job = runs.flatMap((r) => r.jobs).find((j) => j.id === jobId)
+      if (!job) throw new Error(`no job ${jobId}`)
+      const at = o.at ?? new Date().toISOString()
+      if (o.status === 'in_progress' && job.status !== 'in_progress') job.started_at = at
+      job.status = o.status
+      job.conclusion = o.status === 'completed' ? (o.conclusion ?? 'success') : null
+      job.completed_at = o.status === 'completed' ? at : null
+      if (o.steps) job.steps = o.steps.map((st, i) => ({ ...st, number: i + 1 }))
+      return job
+    },
+    rerunJobs(runId, names) {
+      const run = runs.find((r) => r.id === runId)
+      if (!run) throw new Error(`no run ${runId}`)
+      return rerun(run, names)
     },
     reruns,
   }

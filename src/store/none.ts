@@ -1,0 +1,24 @@
+// store: none — no state kept anywhere. For command: mirror, whose state is what GitHub already
+// holds: the app's check runs on the commit (rebuilt by readSuite when a build has no record)
+// and the workflow run's jobs. Reads find nothing; writes keep nothing.
+import { suiteHash } from '../checks/service-data.ts'
+import type { SuiteKey } from '../checks/types.ts'
+import type { Fragment, FragmentFilter, FragmentRef, StateStore } from './store.ts'
+
+export class NoStore implements StateStore {
+  readonly description = 'none'
+  async readFragments(_key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
+    filter?.listed?.([])
+    return []
+  }
+  async writeFragment(key: SuiteKey): Promise<FragmentRef> {
+    return { id: 'none', suite_hash: suiteHash(key) }
+  }
+  async listAllFragments(): Promise<FragmentRef[]> {
+    return []
+  }
+  async readFragment(ref: FragmentRef): Promise<Fragment> {
+    throw new Error(`store: none holds no fragment (asked for ${ref.id})`)
+  }
+  async deleteFragments(): Promise<void> {}
+}
