@@ -19,9 +19,9 @@ import { retryBaseMs } from '../github/client.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
-import { listAll, statusOf, type RestTarget } from './rest.ts'
+import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
-import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 
 export interface CacheStoreOptions {
   /** Needed to read: the REST API lists the keys (`actions: read`; deletes need `actions: write`). */
@@ -40,6 +40,8 @@ interface CacheEntry {
 type CacheModule = typeof import('@actions/cache')
 
 const DIR = '.github-app-ci-store'
+/** Reconcile's index entries: `<prefix><run>-<attempt>-<random>` (no suite hash, so never a fragment). */
+export const INDEX_KEY_PREFIX = 'github-app-ci-index-'
 /** Saves and restores under way in this process: the last one out removes the (then empty) DIR. */
 let busy = 0
 /** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
@@ -55,6 +57,8 @@ const SCOPE_RULE =
 
 export class CacheStore implements StateStore {
   readonly description = 'cache'
+  /** GitHub evicts entries not accessed in 7 days; a DELETE is a content-creating GitHub request. */
+  readonly selfClearing = true
   readonly #options: CacheStoreOptions
   #module?: Promise<CacheModule>
 
@@ -100,6 +104,57 @@ export class CacheStore implements StateStore {
 
   async listAllFragments(): Promise<FragmentRef[]> {
     return this.#newestPerKey(await this.#list(FRAGMENT_PREFIX)).filter((e) => suiteHashOf(e.key)).map(toRef)
+  }
+
+  async listRecentFragments(since?: string): Promise<RecentListing> {
+    const rest = this.#rest('list fragments')
+    const before = since === undefined ? undefined : Date.parse(since)
+    try {
+      const { items, unread } = await listUntil<CacheEntry>(
+        rest, 'GET /repos/{owner}/{repo}/actions/caches', 'actions_caches',
+        { key: FRAGMENT_PREFIX, sort: 'created_at', direction: 'desc' },
+        (e) => before !== undefined && Date.parse(e.created_at) < before,
+      )
+      const refs = this.#newestPerKey(items).filter((e) => suiteHashOf(e.key)).map(toRef)
+      return { refs, complete: before === undefined && unread === 0, unread }
+    } catch (e) {
+      throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  async readIndex(): Promise<string | undefined> {
+    if (!this.#options.rest) return undefined
+    const rest = this.#options.rest
+    let entries: CacheEntry[]
+    try {
+      const { data } = await rest.octokit.request('GET /repos/{owner}/{repo}/actions/caches', {
+        owner: rest.owner, repo: rest.repo, key: INDEX_KEY_PREFIX, sort: 'created_at', direction: 'desc', per_page: 10,
+      })
+      entries = (data as { actions_caches: CacheEntry[] }).actions_caches
+    } catch (e) {
+      throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+    const readable = this.#readableScopes()
+    const newest = entries.find((e) => !readable || readable.has(e.ref))
+    return newest && (await this.#restore(toRef(newest))).text
+  }
+
+  async writeIndex(text: string, writer: WriterId): Promise<void> {
+    const key = `${INDEX_KEY_PREFIX}${writer.run_id}-${writer.run_attempt}-${writer.step.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}`
+    this.#checkWritable()
+    const file = path.resolve(relPath(key))
+    let id: number
+    await this.#enter()
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      await fs.writeFile(file, text)
+      id = await (await this.#cache()).saveCache([relPath(key)], key, undefined, true)
+    } catch (e) {
+      throw this.#failed(`cannot save reconcile's index ${key}`, e)
+    } finally {
+      await this.#tidy(file)
+    }
+    if (id === -1) throw await this.#whySaveFailed(key)
   }
 
   async readFragment(ref: FragmentRef): Promise<Fragment> {
@@ -245,7 +300,7 @@ export class CacheStore implements StateStore {
     const entries = this.#options.rest ? await this.#list(cacheKey).catch(() => []) : []
     const same = entries.filter((e) => e.key === cacheKey)
     if (this.#options.rest && same.length === 0) {
-      return { retry: false, error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} no longer exists (deleted or evicted).`) }
+      return { retry: false, error: new StoreError(this.description, 'gone', `cache entry ${cacheKey} no longer exists (deleted or evicted).`) }
     }
     if (readable && same.length > 0 && !same.some((e) => readable.has(e.ref))) {
       return {
