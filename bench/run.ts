@@ -1,6 +1,6 @@
 // `npm run bench [-- section…]`: builds dist/ (npm script), then runs the benchmarks one after
 // another and prints their tables; the same tables go to bench/RESULTS.md. Sections: token,
-// queue, steps, bundle (default: all). Figures only: nothing here asserts a timing.
+// queue, steps, bundle, writes (default: all). Figures only: nothing here asserts a timing.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,6 +11,7 @@ import { benchBundle } from './bundle-size.ts'
 import { benchQueue } from './queue.ts'
 import { benchStores } from './stores.ts'
 import { benchToken } from './token.ts'
+import { benchWriteBudget } from './write-budget.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
@@ -18,6 +19,7 @@ const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
   queue: (w) => benchQueue(w),
   steps: (w) => benchStores(w),
   bundle: (w) => benchBundle(w),
+  writes: (w) => benchWriteBudget(w),
 }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
