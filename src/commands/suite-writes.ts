@@ -2,6 +2,7 @@
 // one GraphQL request for up to 34 of them, the repository's node id from the event, the state,
 // or one lookup that the state then remembers.
 import * as core from '@actions/core'
+import { isNoCommit, noCommitError } from '../github/commit-errors.ts'
 import { applyPlan, type AppliedBuild } from '../checks/apply.ts'
 import { mayAlreadyExist, type WriteOperation } from '../checks/rules.ts'
 import { externalId, findAdoptable, recordOf } from '../checks/service-data.ts'
@@ -73,6 +74,8 @@ export async function sendWrites(
         ? runs.filter((r) => r.external_id === conclusionExternalId(key, target)).sort((a, b) => b.id - a.id)[0]
         : findAdoptable(runs, key, build),
   })
+  // Every write refused for a commit the repository does not have: the input is wrong, say which.
+  if (applied.length > 0 && applied.every((a) => !a.record.state_synced && isNoCommit(a.warning))) throw noCommitError(key.head_sha, key.repository)
   for (const a of applied) if (a.warning) core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}`)
   const result: WritesResult = { builds: applied.filter((a) => a.build !== CONCLUSION_BUILD) }
   const c = applied.find((a) => a.build === CONCLUSION_BUILD)
