@@ -163,3 +163,34 @@ describe('openStore', () => {
   })
 })
 
+
+// GitHub's 200 new cache entries a minute per repository (test/emulator/runtime/cache.ts), lowered here.
+describe('cache store: the 429 of too many new entries a minute', () => {
+  const base = process.env.GITHUB_APP_CI_RETRY_BASE_MS
+  beforeAll(() => { process.env.GITHUB_APP_CI_RETRY_BASE_MS = '10' }) // the 30 s back-off in 300 ms
+  afterAll(() => {
+    h.runtime.setCacheCreateLimit(200)
+    if (base === undefined) delete process.env.GITHUB_APP_CI_RETRY_BASE_MS
+    else process.env.GITHUB_APP_CI_RETRY_BASE_MS = base
+  })
+
+  it('is said in a warning (the toolkit logs it at debug level only), backed off, and saved on the second try', async () => {
+    const warnings: string[] = []
+    const store = new CacheStore({ rest, warn: (m) => { warnings.push(m); h.runtime.setCacheCreateLimit(1000) } })
+    const key = newSuite()
+    h.runtime.setCacheCreateLimit(0)
+    await store.writeFragment(key, '{"a":1}', writer({ job: 'limited' }))
+    expect(warnings).toEqual([expect.stringMatching(/^cache store: the cache service answered 429 \(too many requests\) to saving \S+: GitHub lets a repository create 200 cache entries a minute, and @actions\/cache reports this only in its debug log .* Waiting 30 s before one more try\.$/)])
+    expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['{"a":1}'])
+  })
+
+  it('still limited after the back-off: a StoreError that says why and what to do', async () => {
+    const warnings: string[] = []
+    const store = new CacheStore({ rest, warn: (m) => warnings.push(m) })
+    h.runtime.setCacheCreateLimit(0)
+    await expect(store.writeFragment(newSuite(), '{"a":1}', writer({ job: 'limited-twice' }))).rejects.toMatchObject({
+      name: 'StoreError', message: expect.stringMatching(/still answered 429 .* after waiting 30 s: GitHub lets a repository create 200 cache entries a minute\. Run fewer jobs at once, or use store: artifact\./),
+    })
+    expect(warnings).toHaveLength(1)
+  })
+})

@@ -6,7 +6,9 @@
 //   (check_run, fork pull_request and pull_request_target runs): a StoreError says which;
 // - restoreCache answers "miss" when the download fails: a listed key that does not restore is
 //   a StoreError, not an empty read;
-// - entries are scoped to the ref that wrote them: those this run cannot read are explained.
+// - entries are scoped to the ref that wrote them: those this run cannot read are explained;
+// - a save refused for GitHub's 200 new entries a minute per repository (429) shows only in the
+//   toolkit's debug log: it is watched for, said in a warning, and the save tried once more later.
 // Each fragment is archived from its own path `.github-app-ci-store/<key>.json` (relative to the
 // working directory, the workspace in a job), so writers in one process never share a file and
 // the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
@@ -50,6 +52,33 @@ const relPath = (key: string) => `${DIR}/${key}.json`
 /** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
 const RESTORE_ATTEMPTS = 2
 
+/** Units (retryBaseMs, a second in production) to wait before saving again after a 429. */
+const RATE_LIMIT_BACKOFF = 30
+// @actions/cache logs a refused reservation's cause only through core.debug ("Failed to reserve
+// cache: RateLimitError: Rate limited: Failed request: (429) …"), then saveCache returns -1.
+const RATE_LIMITED = /Failed to reserve cache:.*(?:\(429\)|Rate limited)/i
+
+/** Calls `fn` on each chunk the process writes to stdout (where core.debug goes) until the returned stop. */
+const watchers = new Set<(text: string) => void>()
+let originalWrite: typeof process.stdout.write | undefined
+function watchStdout(fn: (text: string) => void): () => void {
+  if (watchers.size === 0) {
+    const write = (originalWrite = process.stdout.write)
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string') for (const w of watchers) w(chunk)
+      return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)
+    }) as typeof process.stdout.write
+  }
+  watchers.add(fn)
+  return () => {
+    watchers.delete(fn)
+    if (watchers.size === 0 && originalWrite) {
+      process.stdout.write = originalWrite
+      originalWrite = undefined
+    }
+  }
+}
+
 const SCOPE_RULE =
   'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
   'branch (a pull request run also its base branch), so entries saved by other branches or pull requests ' +
@@ -75,7 +104,7 @@ export class CacheStore implements StateStore {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      id = await (await this.#cache()).saveCache([relPath(cacheKey)], cacheKey, undefined, true)
+      id = await this.#save(cacheKey)
     } catch (e) {
       throw this.#failed(`cannot save fragment ${cacheKey}`, e)
     } finally {
@@ -148,7 +177,7 @@ export class CacheStore implements StateStore {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      id = await (await this.#cache()).saveCache([relPath(key)], key, undefined, true)
+      id = await this.#save(key)
     } catch (e) {
       throw this.#failed(`cannot save reconcile's index ${key}`, e)
     } finally {
@@ -234,6 +263,38 @@ export class CacheStore implements StateStore {
         `the runner's cache-mode is "${mode}", which does not permit saving; this run cannot record state ` +
           'in the cache. Use store: artifact for this workflow.',
       )
+    }
+  }
+
+  /**
+   * saveCache of the file at relPath(key); a save refused by the 429 of GitHub's 200 new entries a
+   * minute is said in a warning and tried once more after RATE_LIMIT_BACKOFF seconds.
+   */
+  async #save(key: string): Promise<number> {
+    const cache = await this.#cache()
+    for (let attempt = 1; ; attempt++) {
+      let limited = false
+      const stop = watchStdout((text) => { if (RATE_LIMITED.test(text)) limited = true })
+      let id: number
+      try {
+        id = await cache.saveCache([relPath(key)], key, undefined, true)
+      } finally {
+        stop()
+      }
+      if (id !== -1 || !limited) return id
+      if (attempt >= 2) {
+        throw new StoreError(
+          this.description, 'failed',
+          `the cache service still answered 429 (too many requests) to saving ${key} after waiting ${RATE_LIMIT_BACKOFF} s: ` +
+            'GitHub lets a repository create 200 cache entries a minute. Run fewer jobs at once, or use store: artifact.',
+        )
+      }
+      this.#options.warn?.(
+        `cache store: the cache service answered 429 (too many requests) to saving ${key}: GitHub lets a repository create ` +
+          `200 cache entries a minute, and @actions/cache reports this only in its debug log (as "another job may be creating ` +
+          `this cache"). Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_BACKOFF * retryBaseMs()))
     }
   }
 
