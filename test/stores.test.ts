@@ -194,3 +194,33 @@ describe('cache store: the 429 of too many new entries a minute', () => {
     expect(warnings).toHaveLength(1)
   })
 })
+
+// Reconcile's listing and index (src/reconcile/pass-index.ts) on each store that supports it.
+describe('the listing since a time, the index, and fragments gone since they were listed', () => {
+  const cases: [string, () => StateStore][] = [
+    ['file', () => new FileStore(path.join(fileDir, 'index-case'))],
+    ['artifact (REST)', () => new ArtifactStore({ retentionDays: 1, rest })],
+    ['cache', () => new CacheStore({ rest })],
+  ]
+  for (const [name, make] of cases) {
+    it(`${name}`, async () => {
+      const store = make()
+      const key = newSuite()
+      const ref = await store.writeFragment(key, 'fragment', writer({ job: `index-${name.length}` }))
+      const all = await store.listRecentFragments()
+      expect(all.refs.map((r) => r.id)).toContain(ref.id)
+      expect(all.unread).toBe(0)
+      if (store.selfClearing) {
+        // Newest first, stopping at what is older than `since`: nothing here is newer than an hour from now.
+        const none = await store.listRecentFragments(new Date(Date.now() + 3_600_000).toISOString())
+        expect(none).toEqual({ refs: [], complete: false, unread: 0 })
+        expect(all.complete).toBe(true)
+      }
+      expect(await store.readIndex()).toBeUndefined()
+      await store.writeIndex('{"version":1,"suites":{}}', writer({ job: 'reconcile', step: 'index-a' }))
+      expect(await store.readIndex()).toBe('{"version":1,"suites":{}}')
+      await store.deleteFragments([ref])
+      await expect(store.readFragment(ref)).rejects.toMatchObject({ name: 'StoreError', code: 'gone' })
+    })
+  }
+})
