@@ -1,6 +1,6 @@
 // `npm run bench [-- section…]`: builds dist/ (npm script), then runs the benchmarks one after
 // another and prints their tables; the same tables go to bench/RESULTS.md. Sections: token,
-// queue, steps, bundle, merge (default: all). Figures only: nothing here asserts a timing.
+// queue, steps, bundle, merge, writes (default: all). Figures only: nothing here asserts a timing.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,6 +12,7 @@ import { benchMerge } from './merge.ts'
 import { benchQueue } from './queue.ts'
 import { benchStores } from './stores.ts'
 import { benchToken } from './token.ts'
+import { benchWriteBudget } from './write-budget.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
@@ -20,6 +21,7 @@ const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
   steps: (w) => benchStores(w),
   bundle: (w) => benchBundle(w),
   merge: () => benchMerge(),
+  writes: (w) => benchWriteBudget(w),
 }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))

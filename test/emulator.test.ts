@@ -36,7 +36,7 @@ const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expecte
 
 test('auth-app mints a token the checks API accepts; rate-limit headers count down; secrets are recorded', async () => {
   const { token, octokit } = await installationClient()
-  expect(token).toMatch(/^ghs_[A-Za-z0-9]{36}$/)
+  expect(token).toMatch(/^ghs_\d+_[\w-]+\.[\w-]+\.[\w-]+$/) // GitHub's stateless format (world.ts issueToken)
   const created = await octokit.rest.checks.create({ ...repo, name: 'build', head_sha: sha })
   expect(created.status).toBe(201)
   const list = await octokit.rest.checks.listForRef({ ...repo, ref: sha })

@@ -163,3 +163,64 @@ describe('openStore', () => {
   })
 })
 
+
+// GitHub's 200 new cache entries a minute per repository (test/emulator/runtime/cache.ts), lowered here.
+describe('cache store: the 429 of too many new entries a minute', () => {
+  const base = process.env.GITHUB_APP_CI_RETRY_BASE_MS
+  beforeAll(() => { process.env.GITHUB_APP_CI_RETRY_BASE_MS = '10' }) // the 30 s back-off in 300 ms
+  afterAll(() => {
+    h.runtime.setCacheCreateLimit(200)
+    if (base === undefined) delete process.env.GITHUB_APP_CI_RETRY_BASE_MS
+    else process.env.GITHUB_APP_CI_RETRY_BASE_MS = base
+  })
+
+  it('is said in a warning (the toolkit logs it at debug level only), backed off, and saved on the second try', async () => {
+    const warnings: string[] = []
+    const store = new CacheStore({ rest, warn: (m) => { warnings.push(m); h.runtime.setCacheCreateLimit(1000) } })
+    const key = newSuite()
+    h.runtime.setCacheCreateLimit(0)
+    await store.writeFragment(key, '{"a":1}', writer({ job: 'limited' }))
+    expect(warnings).toEqual([expect.stringMatching(/^cache store: the cache service answered 429 \(too many requests\) to saving \S+: GitHub lets a repository create 200 cache entries a minute, and @actions\/cache reports this only in its debug log .* Waiting 30 s before one more try\.$/)])
+    expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['{"a":1}'])
+  })
+
+  it('still limited after the back-off: a StoreError that says why and what to do', async () => {
+    const warnings: string[] = []
+    const store = new CacheStore({ rest, warn: (m) => warnings.push(m) })
+    h.runtime.setCacheCreateLimit(0)
+    await expect(store.writeFragment(newSuite(), '{"a":1}', writer({ job: 'limited-twice' }))).rejects.toMatchObject({
+      name: 'StoreError', message: expect.stringMatching(/still answered 429 .* after waiting 30 s: GitHub lets a repository create 200 cache entries a minute\. Run fewer jobs at once, or use store: artifact\./),
+    })
+    expect(warnings).toHaveLength(1)
+  })
+})
+
+// Reconcile's listing and index (src/reconcile/pass-index.ts) on each store that supports it.
+describe('the listing since a time, the index, and fragments gone since they were listed', () => {
+  const cases: [string, () => StateStore][] = [
+    ['file', () => new FileStore(path.join(fileDir, 'index-case'))],
+    ['artifact (REST)', () => new ArtifactStore({ retentionDays: 1, rest })],
+    ['cache', () => new CacheStore({ rest })],
+  ]
+  for (const [name, make] of cases) {
+    it(`${name}`, async () => {
+      const store = make()
+      const key = newSuite()
+      const ref = await store.writeFragment(key, 'fragment', writer({ job: `index-${name.length}` }))
+      const all = await store.listRecentFragments()
+      expect(all.refs.map((r) => r.id)).toContain(ref.id)
+      expect(all.unread).toBe(0)
+      if (store.selfClearing) {
+        // Newest first, stopping at what is older than `since`: nothing here is newer than an hour from now.
+        const none = await store.listRecentFragments(new Date(Date.now() + 3_600_000).toISOString())
+        expect(none).toEqual({ refs: [], complete: false, unread: 0 })
+        expect(all.complete).toBe(true)
+      }
+      expect(await store.readIndex()).toBeUndefined()
+      await store.writeIndex('{"version":1,"suites":{}}', writer({ job: 'reconcile', step: 'index-a' }))
+      expect(await store.readIndex()).toBe('{"version":1,"suites":{}}')
+      await store.deleteFragments([ref])
+      await expect(store.readFragment(ref)).rejects.toMatchObject({ name: 'StoreError', code: 'gone' })
+    })
+  }
+})

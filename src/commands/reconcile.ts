@@ -1,10 +1,12 @@
 // command: reconcile — for `on: schedule` (and workflow_dispatch). Reads every suite's fragments
 // across runs, sends what the transitions could not deliver (adopting runs a lost reply made,
 // never duplicating them), times out builds stuck queued or building, completes CONCLUSION runs
-// left open, writes one compacted fragment per suite and deletes those merged, and drops suites
-// older than forget-after. Work is proportional to what needs repair: the store's listing, one
-// read per unsettled suite (settled suites are not read), and GitHub requests only for suites
-// with something to send. Stops cleanly at max-duration; the next run picks up the rest.
+// left open, and drops suites older than forget-after. Work is proportional to what is new and
+// what needs repair: the store's listing stops at what the last pass saw (its index,
+// src/reconcile/pass-index.ts), settled suites are not read, and GitHub requests go only to
+// suites with something to send. A suite needing no repair costs no write (no DELETE: artifact
+// retention and cache eviction clear fragments). Stops cleanly at max-duration; the next run
+// picks up the rest.
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { parseConclusion, parseDuration } from '../checks/inputs.ts'
@@ -14,7 +16,8 @@ import { UserError } from '../errors.ts'
 import { groupedOutput } from '../log-context.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { formatDuration } from '../reconcile/decide.ts'
-import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteReport } from '../reconcile/suite.ts'
+import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteOutcome, type SuiteReport } from '../reconcile/suite.ts'
+import { emptyIndex, listingSince, mergeListing, newestOf, parseIndex, recordSuite, refOf, serializeIndex, type PassIndex } from '../reconcile/pass-index.ts'
 import { openSession, readCommonInputs, type Session } from './session.ts'
 
 type GetInput = (name: string) => string
@@ -86,65 +89,84 @@ export async function run(): Promise<void> {
   }
 }
 
-/** One pass over every suite in the store, newest first, until `deadline` (epoch ms). */
+/** One pass over every unsettled suite in the store, newest first, until `deadline` (epoch ms). */
 export async function reconcile(session: Session, inputs: ReconcileInputs, deadline: number): Promise<ReconcileResult> {
-  let refs: FragmentRef[]
+  const { store } = session
+  const now = Date.now()
+  let stored: PassIndex | undefined
   try {
-    refs = await session.store.listAllFragments()
+    stored = parseIndex(await store.readIndex())
+  } catch (error) {
+    core.warning(`reconcile could not read its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): it lists every fragment this time.`)
+  }
+  const index = stored ?? emptyIndex()
+  const since = listingSince(stored)
+  let listing
+  try {
+    listing = await store.listRecentFragments(since)
   } catch (error) {
     throw new UserError(
-      `reconcile could not list the state in the ${session.store.description} store: ${error instanceof Error ? error.message : String(error)}`,
+      `reconcile could not list the state in the ${store.description} store: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
-  const groups = new Map<string, FragmentRef[]>()
-  for (const ref of refs) {
-    if (!ref.suite_hash) continue
-    const group = groups.get(ref.suite_hash)
-    if (group) group.push(ref)
-    else groups.set(ref.suite_hash, [ref])
+  if (listing.unread > 0) {
+    core.warning(
+      `reconcile read the newest ${listing.refs.length} fragment(s) of the ${store.description} store and left up to ${listing.unread} older item(s) unread ` +
+        `(the listing stops at its page cap${since ? `, before reaching what the last pass saw (${since})` : ''}): suites only those hold are not reconciled.`,
+    )
   }
-  // Newest first: the suites people are looking at now get repaired first.
-  const newest = (g: FragmentRef[]) => Math.max(0, ...g.map((r) => Date.parse(r.created_at ?? '') || 0))
-  const ordered = [...groups.values()].sort((a, b) => newest(b) - newest(a))
+  const added = mergeListing(index, listing.refs, listing.complete)
 
+  // Newest first: the suites people are looking at now get repaired first. Settled ones are not read.
+  const entries = Object.entries(index.suites).sort((a, b) => newestOf(b[1]) - newestOf(a[1]))
+  const pending = entries.filter(([, s]) => !s.settled)
   const opts: ReconcileOptions = {
-    now: Date.now(),
+    now,
     staleAfterMs: inputs.staleAfterMs,
     staleConclusion: inputs.staleConclusion,
     forgetAfterMs: inputs.forgetAfterMs,
     conclusionTemplate: inputs.conclusionTemplate,
     deadline,
+    ...(stored?.at && now > stored.at ? { intervalMs: now - stored.at } : {}),
   }
   const cache = new PassCache(session)
   const result: ReconcileResult = {
     complete: true,
-    suites: ordered.length,
+    suites: entries.length,
     remaining: 0,
-    settled: 0,
+    settled: entries.length - pending.length,
     totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, deletes_left: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
     reconciled: [],
   }
-  const progress = progressReporter(ordered.length)
-  for (let i = 0; i < ordered.length; i++) {
+  const progress = progressReporter(pending.length)
+  let learned = added > 0 || !stored
+  for (let i = 0; i < pending.length; i++) {
     // At least one suite per run, so that every run makes progress.
     if (i > 0 && Date.now() >= deadline) {
       result.complete = false
-      result.remaining = ordered.length - i
+      result.remaining = pending.length - i
       break
     }
+    const [hash, entry] = pending[i]!
+    const refs = entry.refs.map(refOf)
+    const outcome: SuiteOutcome = { refs, settled: false }
     // What a suite prints (its warnings, what was done) is one collapsible group, titled by the suite.
     const report = await groupedOutput(async () => {
       let r: SuiteReport
       try {
-        r = await reconcileSuite(session, ordered[i]!, opts, cache)
+        r = await reconcileSuite(session, refs, opts, cache, outcome)
       } catch (error) {
         r = emptyReport()
         r.errors.push(error instanceof Error ? error.message : String(error))
+        outcome.refs = refs
+        outcome.settled = false
       }
-      for (const e of r.errors) core.warning(`${describe(r, ordered[i]!)}: ${e}`)
+      for (const e of r.errors) core.warning(`${describe(r, refs)}: ${e}`)
       return r
-    }, (r) => describe(r, ordered[i]!), (r) => (eventful(r) ? done(r) : undefined))
+    }, (r) => describe(r, refs), (r) => (eventful(r) ? done(r) : undefined))
     progress.looked(report)
+    recordSuite(index, hash, outcome.refs, outcome.settled)
+    learned ||= outcome.settled || outcome.refs.length !== refs.length || outcome.refs.some((r, j) => r.id !== refs[j]?.id)
     const t = result.totals
     t.resent += report.resent
     t.adopted += report.adopted
@@ -159,6 +181,22 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     if (eventful(report)) result.reconciled.push(report)
   }
   progress.stop()
+  // Settled suites older than forget-after leave the index (their fragments are left to expire).
+  for (const [hash, s] of entries) {
+    if (s.settled && index.suites[hash] === s && now - newestOf(s) > inputs.forgetAfterMs && newestOf(s) > 0) {
+      delete index.suites[hash]
+      learned = true
+    }
+  }
+  if (learned) {
+    index.at = now
+    const { ctx } = session
+    try {
+      await store.writeIndex(serializeIndex(index), { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'reconcile', step: `index-${now.toString(36)}` })
+    } catch (error) {
+      core.warning(`reconcile could not save its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): the next pass lists and reads these suites again.`)
+    }
+  }
   return result
 }
 

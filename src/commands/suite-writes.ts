@@ -2,6 +2,7 @@
 // one GraphQL request for up to 34 of them, the repository's node id from the event, the state,
 // or one lookup that the state then remembers.
 import * as core from '@actions/core'
+import { isNoCommit, noCommitError } from '../github/commit-errors.ts'
 import { applyPlan, type AppliedBuild } from '../checks/apply.ts'
 import { mayAlreadyExist, type WriteOperation } from '../checks/rules.ts'
 import { externalId, findAdoptable, recordOf } from '../checks/service-data.ts'
@@ -75,6 +76,8 @@ export async function sendWrites(
         ? runs.filter((r) => r.external_id === conclusionExternalId(key, target)).sort((a, b) => b.id - a.id)[0]
         : findAdoptable(runs, key, build, record.generation),
   })
+  // Every write refused for a commit the repository does not have: the input is wrong, say which.
+  if (applied.length > 0 && applied.every((a) => !a.record.state_synced && isNoCommit(a.warning))) throw noCommitError(key.head_sha, key.repository)
   for (const a of applied) {
     if (!a.warning) continue
     // An unsynced record stays in the state: say who sends it, so the reader knows nothing is lost.

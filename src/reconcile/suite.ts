@@ -1,8 +1,10 @@
 // Reconcile of one suite: read and merge its fragments, send what never reached GitHub, time
-// out stuck builds, complete its CONCLUSION run, then write one compacted fragment and delete
-// the ones merged. Requests: none for a settled suite; for one needing repair, one listing of
-// the commit's check runs (only when a create may already exist), one GraphQL request, and the
-// store's write and deletes.
+// out stuck builds, complete its CONCLUSION run, then write one fragment with what it sent.
+// Requests: none for a settled suite; for one needing repair, one listing of the commit's check
+// runs (only when a create may already exist), one GraphQL request, and the store's write.
+// A suite that needs no repair costs no write: its fragments are left to the store's retention,
+// and merged fragments are deleted only when pass-index.ts worthCompacting says the reads it
+// saves outweigh the deletes (each DELETE counts against the installation's content-creation limit).
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 import { applyPlan } from '../checks/apply.ts'
@@ -35,6 +37,8 @@ import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
 import { runLink } from './rerequest.ts'
 import { jobConclusion, type WorkflowJob } from '../mirror/jobs.ts'
+import { laterReads, READS_PER_WRITE, worthCompacting } from './pass-index.ts'
+import { StoreError } from '../store/errors.ts'
 
 export interface ReconcileOptions extends SuitePlanOptions {
   forgetAfterMs: number
@@ -45,6 +49,14 @@ export interface ReconcileOptions extends SuitePlanOptions {
   deadline?: number
   /** conclusion-name as given, with {suite} still in it. */
   conclusionTemplate: string
+  /** Time between reconcile passes (from the index), to count the later reads compaction would save. */
+  intervalMs?: number
+}
+
+/** What a pass leaves of a suite, for the index: its fragments now, and whether it settled. */
+export interface SuiteOutcome {
+  refs: FragmentRef[]
+  settled: boolean
 }
 
 /** What became of one suite (the `reconciled` output lists those where anything happened). */
@@ -159,21 +171,34 @@ async function remove(session: Session, refs: FragmentRef[], report: SuiteReport
   return progress.deleted
 }
 
-/** Deletes every one of `refs` (a forgotten suite) unless the deadline comes first. */
+/**
+ * Forgets a suite: a store that clears itself (artifact retention, cache eviction) is left to do
+ * so, at no write; a file store's fragments are deleted unless the deadline comes first.
+ */
 async function forget(session: Session, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<boolean> {
+  if (session.store.selfClearing) return true
   return (await remove(session, refs, report, opts)) === refs.length
 }
 
 /** Reconciles the suite whose fragments are `refs` (all of one suite hash). */
-export async function reconcileSuite(session: Session, refs: FragmentRef[], opts: ReconcileOptions, cache: PassCache): Promise<SuiteReport> {
+export async function reconcileSuite(
+  session: Session,
+  refs: FragmentRef[],
+  opts: ReconcileOptions,
+  cache: PassCache,
+  outcome: SuiteOutcome = { refs: [], settled: false },
+): Promise<SuiteReport> {
   const report = emptyReport()
   const names = refs.map(nameOf)
+  outcome.refs = refs
+  outcome.settled = false
 
   // A settled suite's one compacted fragment: only its age matters.
   if (skipsReading(names)) {
     if (shouldForget(settledAt(names[0]!), opts.now, opts.forgetAfterMs)) {
       report.forgotten = await forget(session, refs, report, opts)
-    } else report.settled = true
+      if (report.forgotten) outcome.refs = []
+    } else report.settled = outcome.settled = true
     return report
   }
 
@@ -183,10 +208,13 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   const read = await mapLimit(refs, (ref) =>
     session.store.readFragment(ref).then(
       (f) => ({ ref, text: f.text }),
-      (error: unknown) => ({ ref, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => ({ ref, error: error instanceof Error ? error.message : String(error), gone: error instanceof StoreError && error.code === 'gone' }),
     ),
   )
+  // Expired or deleted since it was listed (or since the index recorded it): no longer the suite's.
+  outcome.refs = read.filter((r) => !('gone' in r && r.gone)).map((r) => r.ref)
   for (const r of read) {
+    if ('gone' in r && r.gone) continue
     if ('error' in r) {
       report.errors.push(`fragment ${nameOf(r.ref)} could not be read: ${r.error}`)
       aside.push(r.ref)
@@ -221,6 +249,7 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
     const newest = Math.max(...refs.map((r) => created(r) ?? opts.now))
     if (shouldForget(newest, opts.now, opts.forgetAfterMs)) report.forgotten = await forget(session, refs, report, opts)
     report.set_aside = report.forgotten ? 0 : aside.length
+    if (report.forgotten) outcome.refs = []
     return report
   }
   const key: SuiteKey = suiteKeyOf(documents[0]!.data)
@@ -238,7 +267,10 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   const last = lastActivity(data) ?? Math.max(...merged.map((r) => created(r) ?? opts.now))
   if (shouldForget(last, opts.now, opts.forgetAfterMs)) {
     report.forgotten = await forget(session, [...merged, ...aside], report, opts)
-    if (report.forgotten) report.set_aside = 0
+    if (report.forgotten) {
+      report.set_aside = 0
+      outcome.refs = []
+    }
     return report
   }
 
@@ -246,15 +278,20 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   const compacted = mergeServiceData(data, changes)
   report.unsynced = countUnsynced(compacted)
 
-  // One compacted fragment per suite; a settled one says so in its name, so later passes skip it.
+  // What the pass sent is written as one fragment (a settled one says so in its name). The
+  // fragments merged are deleted only when that is worth its writes (pass-index.ts).
   const settled = isSettled(compacted) && aside.length === 0
   const changed = Object.keys(changes.check_runs).length > 0 || changes.conclusion_run !== undefined
-  if (!changed && merged.length === 1 && (!settled || skipsReading(names))) return report
+  const later = laterReads(settled, lastActivity(compacted) ?? last, { now: opts.now, staleAfterMs: opts.staleAfterMs, intervalMs: opts.intervalMs })
+  const compact = worthCompacting(merged.length, later, session.store.selfClearing ? READS_PER_WRITE : 0, !changed)
+  outcome.settled = settled
+  if (!changed && !compact) return report
   const random = randomUUID().replace(/-/g, '')
   const step = settled ? settledStep(lastActivity(compacted) ?? last, random) : `reconcile-${random.slice(0, 8)}`
   const { ctx } = session
+  let written: FragmentRef
   try {
-    await session.store.writeFragment(key, session.fragmentAuth.seal(key, serializeServiceData(compacted)), {
+    written = await session.store.writeFragment(key, session.fragmentAuth.seal(key, serializeServiceData(compacted)), {
       run_id: ctx.runId || 1,
       run_attempt: ctx.runAttempt,
       job: ctx.job || 'reconcile',
@@ -263,9 +300,16 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
   } catch (error) {
     // The merged fragments stay: the next pass merges them again (GitHub already has what was sent).
     report.errors.push(`could not write the compacted state: ${error instanceof Error ? error.message : String(error)}`)
+    outcome.settled = false
+    return report
+  }
+  if (!compact) {
+    outcome.refs = [...outcome.refs, written]
     return report
   }
   report.compacted = await remove(session, merged, report, opts)
+  const deleted = new Set(merged.slice(0, report.compacted).map((r) => r.id))
+  outcome.refs = [...outcome.refs.filter((r) => !deleted.has(r.id)), written]
   return report
 }
 

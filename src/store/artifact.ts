@@ -11,8 +11,8 @@ import type { SuiteKey } from '../checks/types.ts'
 import { httpFetch } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
-import { listAll, statusOf, type RestTarget } from './rest.ts'
-import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
 import { unzipText } from './unzip.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
@@ -25,6 +25,8 @@ export interface ArtifactStoreOptions {
 }
 
 const FILE = 'fragment.json'
+/** Reconcile's index: one artifact name in every reconcile run (no suite hash, so never a fragment). */
+export const INDEX_ARTIFACT = 'github-app-ci-index'
 
 interface Listed {
   id: number
@@ -34,6 +36,8 @@ interface Listed {
 
 export class ArtifactStore implements StateStore {
   readonly description = 'artifact'
+  /** Artifacts expire after state-retention-days; a DELETE is a content-creating GitHub request. */
+  readonly selfClearing = true
   readonly #options: ArtifactStoreOptions
   #client?: Promise<ArtifactClient>
 
@@ -82,6 +86,53 @@ export class ArtifactStore implements StateStore {
         .map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
     } catch (e) {
       throw this.#failed(`cannot list artifacts of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  async listRecentFragments(since?: string): Promise<RecentListing> {
+    const { rest } = this.#options
+    if (!rest) return { refs: (await this.#listRun()).map(toRef), complete: false, unread: 0 }
+    const before = since === undefined ? undefined : Date.parse(since)
+    try {
+      // GitHub lists a repository's artifacts newest first (the docs do not say; observed, and the emulator does the same).
+      const { items, unread } = await listUntil<Listed & { expired: boolean; created_at: string }>(
+        rest, 'GET /repos/{owner}/{repo}/actions/artifacts', 'artifacts', {},
+        (a) => before !== undefined && Date.parse(a.created_at) < before,
+      )
+      const refs = items
+        .filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+        .map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
+      return { refs, complete: before === undefined && unread === 0, unread }
+    } catch (e) {
+      throw this.#failed(`cannot list artifacts of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  async readIndex(): Promise<string | undefined> {
+    const rest = this.#options.rest
+    if (!rest) return undefined
+    let id: number | undefined
+    try {
+      const { data } = await rest.octokit.request('GET /repos/{owner}/{repo}/actions/artifacts', {
+        owner: rest.owner, repo: rest.repo, name: INDEX_ARTIFACT, per_page: 5,
+      })
+      id = (data as { artifacts: { id: number; expired: boolean }[] }).artifacts.find((a) => !a.expired)?.id
+    } catch (e) {
+      throw this.#failed(`cannot list artifacts of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+    return id === undefined ? undefined : this.#downloadViaRest(id)
+  }
+
+  async writeIndex(text: string): Promise<void> {
+    const dir = await tempDir()
+    try {
+      await fs.writeFile(path.join(dir, FILE), text)
+      const client = await this.#artifacts()
+      await client.uploadArtifact(INDEX_ARTIFACT, [path.join(dir, FILE)], dir, { retentionDays: this.#options.retentionDays })
+    } catch (e) {
+      throw this.#failed(`cannot upload reconcile's index ${INDEX_ARTIFACT}`, e)
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true })
     }
   }
 
@@ -169,6 +220,9 @@ export class ArtifactStore implements StateStore {
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
       return text
     } catch (e) {
+      // 410: expired since it was listed (retention); 404: deleted.
+      const status = statusOf(e)
+      if (status === 404 || status === 410) throw new StoreError(this.description, 'gone', `artifact ${id} is gone (${status === 410 ? 'expired' : 'deleted'}).`, { cause: e })
       throw this.#failed(`cannot download artifact ${id} (the token needs actions: read)`, e, 'restore-failed')
     }
   }

@@ -6,7 +6,9 @@
 //   (check_run, fork pull_request and pull_request_target runs): a StoreError says which;
 // - restoreCache answers "miss" when the download fails: a listed key that does not restore is
 //   a StoreError, not an empty read;
-// - entries are scoped to the ref that wrote them: those this run cannot read are explained.
+// - entries are scoped to the ref that wrote them: those this run cannot read are explained;
+// - a save refused for GitHub's 200 new entries a minute per repository (429) shows only in the
+//   toolkit's debug log: it is watched for, said in a warning, and the save tried once more later.
 // Each fragment is archived from its own path `.github-app-ci-store/<key>.json` (relative to the
 // working directory, the workspace in a job), so writers in one process never share a file and
 // the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
@@ -20,9 +22,9 @@ import { retryBaseMs } from '../github/client.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
-import { listAll, statusOf, type RestTarget } from './rest.ts'
+import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
-import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
 
 export interface CacheStoreOptions {
@@ -44,6 +46,8 @@ interface CacheEntry {
 type CacheModule = typeof import('@actions/cache')
 
 const DIR = '.github-app-ci-store'
+/** Reconcile's index entries: `<prefix><run>-<attempt>-<random>` (no suite hash, so never a fragment). */
+export const INDEX_KEY_PREFIX = 'github-app-ci-index-'
 /** Saves and restores under way in this process: the last one out removes the (then empty) DIR. */
 let busy = 0
 /** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
@@ -73,6 +77,33 @@ async function compressionHere(): Promise<'zstd-without-long' | 'gzip'> {
   })
 }
 
+/** Units (retryBaseMs, a second in production) to wait before saving again after a 429. */
+const RATE_LIMIT_BACKOFF = 30
+// @actions/cache logs a refused reservation's cause only through core.debug ("Failed to reserve
+// cache: RateLimitError: Rate limited: Failed request: (429) …"), then saveCache returns -1.
+const RATE_LIMITED = /Failed to reserve cache:.*(?:\(429\)|Rate limited)/i
+
+/** Calls `fn` on each chunk the process writes to stdout (where core.debug goes) until the returned stop. */
+const watchers = new Set<(text: string) => void>()
+let originalWrite: typeof process.stdout.write | undefined
+function watchStdout(fn: (text: string) => void): () => void {
+  if (watchers.size === 0) {
+    const write = (originalWrite = process.stdout.write)
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string') for (const w of watchers) w(chunk)
+      return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)
+    }) as typeof process.stdout.write
+  }
+  watchers.add(fn)
+  return () => {
+    watchers.delete(fn)
+    if (watchers.size === 0 && originalWrite) {
+      process.stdout.write = originalWrite
+      originalWrite = undefined
+    }
+  }
+}
+
 const SCOPE_RULE =
   'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
   'branch (a pull request run also its base branch), so entries saved by other branches or pull requests ' +
@@ -80,6 +111,8 @@ const SCOPE_RULE =
 
 export class CacheStore implements StateStore {
   readonly description = 'cache'
+  /** GitHub evicts entries not accessed in 7 days; a DELETE is a content-creating GitHub request. */
+  readonly selfClearing = true
   readonly #options: CacheStoreOptions
   #module?: Promise<CacheModule>
 
@@ -96,8 +129,7 @@ export class CacheStore implements StateStore {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      const cache = await this.#cache()
-      id = await toolkitCall(() => cache.saveCache([relPath(cacheKey)], cacheKey, undefined, true))
+      id = await this.#save(cacheKey)
     } catch (e) {
       throw this.#failed(`cannot save fragment ${cacheKey}`, e)
     } finally {
@@ -126,6 +158,57 @@ export class CacheStore implements StateStore {
 
   async listAllFragments(): Promise<FragmentRef[]> {
     return this.#newestPerKey(await this.#list(FRAGMENT_PREFIX)).filter((e) => suiteHashOf(e.key)).map(toRef)
+  }
+
+  async listRecentFragments(since?: string): Promise<RecentListing> {
+    const rest = this.#rest('list fragments')
+    const before = since === undefined ? undefined : Date.parse(since)
+    try {
+      const { items, unread } = await listUntil<CacheEntry>(
+        rest, 'GET /repos/{owner}/{repo}/actions/caches', 'actions_caches',
+        { key: FRAGMENT_PREFIX, sort: 'created_at', direction: 'desc' },
+        (e) => before !== undefined && Date.parse(e.created_at) < before,
+      )
+      const refs = this.#newestPerKey(items).filter((e) => suiteHashOf(e.key)).map(toRef)
+      return { refs, complete: before === undefined && unread === 0, unread }
+    } catch (e) {
+      throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+  }
+
+  async readIndex(): Promise<string | undefined> {
+    if (!this.#options.rest) return undefined
+    const rest = this.#options.rest
+    let entries: CacheEntry[]
+    try {
+      const { data } = await rest.octokit.request('GET /repos/{owner}/{repo}/actions/caches', {
+        owner: rest.owner, repo: rest.repo, key: INDEX_KEY_PREFIX, sort: 'created_at', direction: 'desc', per_page: 10,
+      })
+      entries = (data as { actions_caches: CacheEntry[] }).actions_caches
+    } catch (e) {
+      throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
+    }
+    const readable = this.#readableScopes()
+    const newest = entries.find((e) => !readable || readable.has(e.ref))
+    return newest && (await this.#restore(toRef(newest))).text
+  }
+
+  async writeIndex(text: string, writer: WriterId): Promise<void> {
+    const key = `${INDEX_KEY_PREFIX}${writer.run_id}-${writer.run_attempt}-${writer.step.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}`
+    this.#checkWritable()
+    const file = path.resolve(relPath(key))
+    let id: number
+    await this.#enter()
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      await fs.writeFile(file, text)
+      id = await this.#save(key)
+    } catch (e) {
+      throw this.#failed(`cannot save reconcile's index ${key}`, e)
+    } finally {
+      await this.#tidy(file)
+    }
+    if (id === -1) throw await this.#whySaveFailed(key)
   }
 
   async readFragment(ref: FragmentRef): Promise<Fragment> {
@@ -208,6 +291,38 @@ export class CacheStore implements StateStore {
     }
   }
 
+  /**
+   * saveCache of the file at relPath(key); a save refused by the 429 of GitHub's 200 new entries a
+   * minute is said in a warning and tried once more after RATE_LIMIT_BACKOFF seconds.
+   */
+  async #save(key: string): Promise<number> {
+    const cache = await this.#cache()
+    for (let attempt = 1; ; attempt++) {
+      let limited = false
+      const stop = watchStdout((text) => { if (RATE_LIMITED.test(text)) limited = true })
+      let id: number
+      try {
+        id = await toolkitCall(() => cache.saveCache([relPath(key)], key, undefined, true))
+      } finally {
+        stop()
+      }
+      if (id !== -1 || !limited) return id
+      if (attempt >= 2) {
+        throw new StoreError(
+          this.description, 'failed',
+          `the cache service still answered 429 (too many requests) to saving ${key} after waiting ${RATE_LIMIT_BACKOFF} s: ` +
+            'GitHub lets a repository create 200 cache entries a minute. Run fewer jobs at once, or use store: artifact.',
+        )
+      }
+      this.#options.warn?.(
+        `cache store: the cache service answered 429 (too many requests) to saving ${key}: GitHub lets a repository create ` +
+          `200 cache entries a minute, and @actions/cache reports this only in its debug log (as "another job may be creating ` +
+          `this cache"). Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_BACKOFF * retryBaseMs()))
+    }
+  }
+
   /** saveCache answered -1: tell a read-only token from a duplicate key from a failed save. */
   async #whySaveFailed(cacheKey: string): Promise<StoreError> {
     const scopes = cacheScopes()
@@ -272,7 +387,7 @@ export class CacheStore implements StateStore {
     const entries = this.#options.rest ? await this.#list(cacheKey).catch(() => []) : []
     const same = entries.filter((e) => e.key === cacheKey)
     if (this.#options.rest && same.length === 0) {
-      return { retry: false, error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} no longer exists (deleted or evicted).`) }
+      return { retry: false, error: new StoreError(this.description, 'gone', `cache entry ${cacheKey} no longer exists (deleted or evicted).`) }
     }
     if (readable && same.length > 0 && !same.some((e) => readable.has(e.ref))) {
       return {

@@ -12,6 +12,8 @@ export type StoreErrorCode =
   | 'restore-failed'
   /** A fragment exists but this run cannot see it (cache entries are scoped to their ref). */
   | 'not-visible'
+  /** The fragment is gone (deleted, expired or evicted since it was listed). */
+  | 'gone'
   /** The operation needs the REST API (a token with actions: read / write), which was not given. */
   | 'needs-api'
 

@@ -8,12 +8,16 @@ import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { describeCause, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suitePrefix } from './naming.ts'
-import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, StateStore, WriterId } from './store.ts'
+import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 
 const EXT = '.json'
+/** Reconcile's index; a leading dot keeps it out of the fragment listing. */
+const INDEX = '.github-app-ci-index.json'
 
 export class FileStore implements StateStore {
   readonly description: string
+  /** Nothing clears a directory, and deleting a file costs no GitHub request. */
+  readonly selfClearing = false
   readonly #dir: string
 
   constructor(dir: string) {
@@ -60,6 +64,33 @@ export class FileStore implements StateStore {
     return refs.filter((r): r is FragmentRef => r !== undefined)
   }
 
+  /** The directory is read whole: listing it costs no request. */
+  async listRecentFragments(): Promise<RecentListing> {
+    return { refs: await this.listAllFragments(), complete: true, unread: 0 }
+  }
+
+  async readIndex(): Promise<string | undefined> {
+    try {
+      return await fs.readFile(path.join(this.#dir, INDEX), 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw new StoreError(this.description, 'failed', `cannot read ${INDEX}: ${describeCause(e)}`, { cause: e })
+    }
+  }
+
+  /** Replaces the index atomically (a rename), so a reader sees the old one or the new one. */
+  async writeIndex(text: string): Promise<void> {
+    const temp = path.join(this.#dir, `.index.${randomUUID()}.tmp`)
+    try {
+      await fs.mkdir(this.#dir, { recursive: true })
+      await fs.writeFile(temp, text, { flag: 'wx' })
+      await fs.rename(temp, path.join(this.#dir, INDEX))
+    } catch (e) {
+      await fs.rm(temp, { force: true })
+      throw new StoreError(this.description, 'failed', `cannot write ${INDEX}: ${describeCause(e)}`, { cause: e })
+    }
+  }
+
   async readFragment(ref: FragmentRef): Promise<Fragment> {
     return (await this.#read(ref.id, false))!
   }
@@ -98,7 +129,10 @@ export class FileStore implements StateStore {
       return { ...this.#ref(id, stat.mtime), text }
     } catch (e) {
       if (e instanceof StoreError) throw e
-      if (optional && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (optional) return undefined
+        throw new StoreError(this.description, 'gone', `fragment ${id} is gone (deleted since it was listed).`, { cause: e })
+      }
       throw new StoreError(this.description, 'failed', `cannot read fragment ${id}: ${describeCause(e)}`, { cause: e })
     }
   }

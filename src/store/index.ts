@@ -13,7 +13,7 @@ import type { StateStore } from './store.ts'
 
 export { StoreError, type StoreErrorCode } from './errors.ts'
 export type { RestTarget } from './rest.ts'
-export type { StateStore, Fragment, FragmentFilter, FragmentRef, FragmentTag, WriterId } from './store.ts'
+export type { StateStore, Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, WriterId } from './store.ts'
 
 export interface StoreContext {
   /** state-retention-days: how long fragment artifacts live. */

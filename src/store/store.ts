@@ -49,6 +49,15 @@ export interface Fragment extends FragmentRef {
   text: string
 }
 
+/** A listing that may stop early (reconcile lists only what is new since its last pass). */
+export interface RecentListing {
+  refs: FragmentRef[]
+  /** The listing shows every fragment the store holds (none older was skipped). */
+  complete: boolean
+  /** Items the listing left unread at its page cap (0 when it stopped at `since` or at the end). */
+  unread: number
+}
+
 export interface StateStore {
   /** e.g. "artifact", "cache", "file:/path": for messages. */
   readonly description: string
@@ -61,6 +70,20 @@ export interface StateStore {
   writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef>
   /** Every fragment of every suite (reconcile); across runs where the store allows. */
   listAllFragments(): Promise<FragmentRef[]>
+  /**
+   * Fragments newest first, stopping at those created before `since` (ISO; undefined: all, up to
+   * the listing's page cap). Reconcile's listing: it grows with what is new, not with history.
+   */
+  listRecentFragments(since?: string): Promise<RecentListing>
+  /** Reconcile's index (src/reconcile/pass-index.ts), the newest one written; undefined if none. */
+  readIndex(): Promise<string | undefined>
+  writeIndex(text: string, writer: WriterId): Promise<void>
+  /**
+   * Fragments leave the store by themselves (artifact retention, cache eviction) and deleting one
+   * is a GitHub request that counts against the installation's content-creation limit: reconcile
+   * then leaves them. false for a file store (nothing clears it, deleting costs no request).
+   */
+  readonly selfClearing: boolean
   readFragment(ref: FragmentRef): Promise<Fragment>
   deleteFragments(refs: FragmentRef[]): Promise<void>
   /** Starts loading the store's client library, so it loads while the token is being minted. */

@@ -37,7 +37,7 @@ const body = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('
 
 describe('scan() on text', () => {
   it('finds an installation token and a JWT, and never repeats them in its message', () => {
-    const jwt = h.github.issuedSecrets().find((s) => s.split('.').length === 3)!
+    const jwt = h.github.issuedSecrets().find((s) => !s.startsWith('ghs_') && s.split('.').length === 3)!
     expect(jwt).toBeDefined()
     for (const [secret, kind] of [[token, /an installation token/], [jwt, /a JWT/]] as const) {
       let message = ''

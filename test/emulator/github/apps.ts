@@ -121,7 +121,9 @@ export function registerAppRoutes(e: Emulator): void {
       }
       permissions = { ...body.permissions }
     }
-    const token = w.issueToken(inst, permissions, scoped?.map((x) => x.name))
+    // X-GitHub-Stateless-S2S-Token: "enabled" / "disabled" force a format; any other value is ignored (world.ts issueToken).
+    const asked = String(ctx.headers['x-github-stateless-s2s-token'] ?? '').toLowerCase()
+    const token = w.issueToken(inst, permissions, scoped?.map((x) => x.name), asked === 'disabled' ? 'stateful' : 'stateless')
     ctx.reply(201, {
       token: token.token,
       expires_at: w.iso(token.expiresAt),

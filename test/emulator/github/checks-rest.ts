@@ -3,6 +3,7 @@ import type { Emulator } from './server.ts'
 import { errorBody } from './server.ts'
 import type { EmulatedCheckRun, RouteContext } from './types.ts'
 import { createCheckRun, updateCheckRun, type CheckRunInput } from './checks-store.ts'
+import { missingCommit, pruneSameName } from './check-run-limits.ts'
 import { accountJson } from './apps.ts'
 
 export function checkRunJson(e: Emulator, run: EmulatedCheckRun, baseUrl: string) {
@@ -47,8 +48,11 @@ export function registerCheckRoutes(e: Emulator): void {
   e.router.add('POST', '/repos/{owner}/{repo}/check-runs', (ctx) => {
     if (!ctx.authorize(full(ctx), 'checks', 'write')) return
     const repo = w.repositories.get(full(ctx).toLowerCase())!
+    const missing = missingCommit(w, repo.full_name, (ctx.body as CheckRunInput | undefined)?.head_sha)
+    if (missing) return fail(ctx, 422, missing)
     const out = createCheckRun(w, ctx.auth.appId!, repo, ctx.body as CheckRunInput)
     if (!out.ok) return fail(ctx, out.status, out.message)
+    pruneSameName(w, out.run)
     ctx.reply(201, checkRunJson(e, out.run, ctx.baseUrl))
   })
 
@@ -78,6 +82,8 @@ export function registerCheckRoutes(e: Emulator): void {
 
   e.router.add('GET', '/repos/{owner}/{repo}/commits/{ref+}/check-runs', (ctx) => {
     if (!ctx.authorize(full(ctx), 'checks', 'read')) return
+    const missing = /^[0-9a-f]{40}$/i.test(ctx.params.ref!) ? missingCommit(w, full(ctx), ctx.params.ref) : undefined
+    if (missing) return fail(ctx, 422, missing)
     const q = ctx.query
     let runs = w.checkRunList
       .filter((r) => r.repository.toLowerCase() === full(ctx).toLowerCase() && r.head_sha === ctx.params.ref!.toLowerCase())

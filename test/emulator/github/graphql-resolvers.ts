@@ -6,6 +6,7 @@ import type { EmulatedCheckRun, RouteContext } from './types.ts'
 import type { Repository } from './world.ts'
 import { githubSchema, type GraphqlAnalysis } from './graphql.ts'
 import { createCheckRun, updateCheckRun, type CheckRunInput } from './checks-store.ts'
+import { missingCommit, pruneSameName } from './check-run-limits.ts'
 
 const upper = (s: string | null | undefined) => (s ? s.toUpperCase() : null)
 const lower = (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : undefined)
@@ -72,8 +73,11 @@ export function registerGraphql(e: Emulator): void {
   const rootFor = (ctx: RouteContext) => ({
     createCheckRun: ({ input }: { input: GqlInput }) => {
       const repo = repoFor(ctx, input.repositoryId, 'write')
+      const missing = missingCommit(w, repo.full_name, input.headSha)
+      if (missing) throw gqlError('UNPROCESSABLE', missing)
       const out = createCheckRun(w, ctx.auth.appId!, repo, toRestInput(input))
       if (!out.ok) throw gqlError(out.status === 403 ? 'FORBIDDEN' : 'UNPROCESSABLE', out.message)
+      pruneSameName(w, out.run)
       return { clientMutationId: (input as { clientMutationId?: string }).clientMutationId ?? null, checkRun: runNode(out.run) }
     },
     updateCheckRun: ({ input }: { input: GqlInput }) => {

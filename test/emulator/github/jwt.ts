@@ -34,6 +34,11 @@ export async function verifyAppJwt(world: World, jwt: string): Promise<JwtResult
   const { iat, exp } = claims
   if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > now) return { ok: false, message: messages.iatFuture }
   if (typeof exp !== 'number' || exp <= now) return { ok: false, message: messages.expPast }
+  // "exp … must be no more than 10 minutes into the future":
+  // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
+  // With iat ≤ now (checked above) the lifetime rule below implies this one; this is the documented
+  // rule, the lifetime one (exp - iat over 10 minutes, same message) has no documented source found.
+  if (exp - now > 600) return { ok: false, message: messages.expTooFar }
   if (exp - iat > 600) return { ok: false, message: messages.expTooFar }
   return { ok: true, appId: app.id }
 }

@@ -78,10 +78,11 @@ export class Emulator implements GitHubEmulator {
   revokedTokens(): string[] { return [...this.world.tokens.values()].filter((t) => t.revoked).map((t) => t.token) }
   setClockOffset(seconds: number): void { this.world.clockOffsetMs = seconds * 1000 }
   setSecondaryLimits(l: { perMinute: number; perHour: number }): void { this.limits.secondary = { ...l } }
-  setRateLimitRemaining(installationId: number, remaining: number): void {
-    for (const resource of ['core', 'graphql']) this.limits.setRemaining(`inst:${installationId}`, resource, remaining, this.world.now())
+  setRateLimitRemaining(installationId: number, remaining: number, only?: 'core' | 'graphql'): void {
+    for (const resource of only ? [only] : ['core', 'graphql']) this.limits.setRemaining(`inst:${installationId}`, resource, remaining, this.world.now())
   }
   route(method: string, pattern: string, handler: RouteHandler): void { this.router.add(method, pattern, handler) }
+  setCommits(repository: string, shas: string[]): void { this.world.commits.set(repository.toLowerCase(), new Set(shas.map((s) => s.toLowerCase()))) }
 
   // ---- the pipeline ----
   private takeFault(opId: string | undefined, analysis: GraphqlAnalysis | undefined): Fault | undefined {
@@ -215,6 +216,10 @@ export class Emulator implements GitHubEmulator {
     if (f?.kind === 'secondary-rate-limit') { reply(403, errorBody(403, secondaryMessage), { 'retry-after': String(f.retryAfterSeconds ?? 60) }); return }
     if (f?.kind === 'rate-limit-429') { reply(429, errorBody(429, 'Too Many Requests'), { 'retry-after': String(f.retryAfterSeconds ?? 60) }); return }
     if (f?.kind === 'clock-skew') { reply(401, errorBody(401, jwtMessages.iatFuture)); return }
+    if (f?.kind === 'graphql-rate-limited' && s.isGraphql) {
+      const reset = Math.floor(this.world.now() / 1000) + (f.retryAfterSeconds ?? 60)
+      reply(200, graphqlRateLimited(auth), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }); return
+    }
 
     if (s.authError) { reply(401, errorBody(401, s.authError)); return }
     if (s.rawBody.length > 0 && ctx.body === undefined && (s.isGraphql || s.found?.op.body)) {
@@ -238,8 +243,12 @@ export class Emulator implements GitHubEmulator {
       reply(404, errorBody(404, 'Not Found')); return
     }
 
-    // primary rate limit
+    // primary rate limit: REST answers 403; GraphQL answers 200 with a RATE_LIMITED error and
+    // x-ratelimit-remaining 0 ("the response status will still be 200, but you will receive an
+    // error message": https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#exceeding-the-rate-limit;
+    // the error's type RATE_LIMITED is what @octokit/plugin-throttling recognises).
     if (s.bucket.used >= s.bucket.limit) {
+      if (s.isGraphql) { reply(200, graphqlRateLimited(auth)); return }
       const who = auth.kind === 'installation' ? `installation ID ${auth.installationId}` : auth.kind === 'jwt' ? `app ID ${auth.appId}` : '127.0.0.1'
       reply(403, errorBody(403, `API rate limit exceeded for ${who}.`)); return
     }
@@ -257,6 +266,11 @@ export class Emulator implements GitHubEmulator {
     if (!s.custom) { reply(404, errorBody(404, 'Not Found')); return }
     await s.custom.handler(ctx)
   }
+}
+
+function graphqlRateLimited(auth: RequestAuth) {
+  const who = auth.kind === 'installation' ? `installation ID ${auth.installationId}` : auth.kind === 'jwt' ? `app ID ${auth.appId}` : '127.0.0.1'
+  return { errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: `API rate limit already exceeded for ${who}.` }] }
 }
 
 export function publicApp(a: EmulatedApp): EmulatedApp {

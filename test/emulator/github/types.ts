@@ -72,6 +72,8 @@ export type FaultKind =
   | 'secondary-rate-limit'
   | 'rate-limit-429'
   | 'clock-skew'
+  /** GraphQL's primary rate limit: 200 with a RATE_LIMITED error, remaining 0, reset in retryAfterSeconds (default 60) */
+  | 'graphql-rate-limited'
 
 export interface Fault {
   /** REST operationId (e.g. 'checks/create'), 'graphql' (any GraphQL request),
@@ -148,7 +150,9 @@ export interface GitHubEmulator {
   /** default GitHub's 80 / 500 */
   setSecondaryLimits(l: { perMinute: number; perHour: number }): void
   /** sets the primary rate limit's remaining count of an installation (e.g. to test low-budget behaviour) */
-  setRateLimitRemaining(installationId: number, remaining: number): void
+  setRateLimitRemaining(installationId: number, remaining: number, resource?: 'core' | 'graphql'): void
+  /** Declares a repository's commits: check runs of other shas are then refused (check-run-limits.ts). */
+  setCommits(repository: string, shas: string[]): void
   route(method: string, pattern: string, handler: RouteHandler): void
   close(): Promise<void>
 }

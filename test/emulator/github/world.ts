@@ -31,6 +31,8 @@ export class World {
   apps: (EmulatedApp & { publicKey: crypto.KeyObject })[] = []
   installationList: Installation[] = []
   tokens = new Map<string, Token>()
+  /** Commits of repositories a test declared (lower-case name -> shas); see check-run-limits.ts. */
+  commits = new Map<string, Set<string>>()
   jwtsSeen = new Set<string>()
   checkRunList: EmulatedCheckRun[] = []
   nodes = new Map<string, { kind: 'CheckRun' | 'Repository'; id: number }>()
@@ -114,10 +116,29 @@ export class World {
     )
   }
 
-  issueToken(inst: Installation, permissions: Record<string, string>, repositories?: string[]): Token {
+  /**
+   * An installation token. GitHub's stateless format (the default here, as after its rollout):
+   * `ghs_<app id>_<JWT>`, about 520 characters with two dots, varying with what it holds; the
+   * stateful one: `ghs_` + 36 alphanumerics (40 characters, no dot). Sources: GitHub changelog
+   * "Notice about upcoming new format for GitHub App installation tokens" (2026-04-24) and
+   * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
+   * (the request header X-GitHub-Stateless-S2S-Token: enabled | disabled picks one per request).
+   * The JWT part is not a verifiable JWT here: the emulator looks tokens up, it does not decode them.
+   */
+  issueToken(inst: Installation, permissions: Record<string, string>, repositories?: string[], format: 'stateless' | 'stateful' = 'stateless'): Token {
+    const expiresAt = this.now() + 3600_000
+    const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
+    const stateless = () => {
+      const payload = {
+        iss: 'github.com', sub: `installation:${inst.id}`, app_id: inst.appId, installation_id: inst.id,
+        exp: Math.floor(expiresAt / 1000), iat: Math.floor(this.now() / 1000), jti: crypto.randomUUID(),
+        ...(repositories ? { repositories: repositories.length } : {}),
+      }
+      return `ghs_${inst.appId}_${b64({ alg: 'RS256', typ: 'JWT', kid: 'emulator' })}.${b64(payload)}.${crypto.randomBytes(256).toString('base64url')}`
+    }
     const t: Token = {
-      token: `ghs_${randomAlnum(36)}`, installationId: inst.id, appId: inst.appId,
-      expiresAt: this.now() + 3600_000, permissions, repositories, revoked: false,
+      token: format === 'stateless' ? stateless() : `ghs_${randomAlnum(36)}`, installationId: inst.id, appId: inst.appId,
+      expiresAt, permissions, repositories, revoked: false,
     }
     this.tokens.set(t.token, t)
     return t

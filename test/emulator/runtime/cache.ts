@@ -11,8 +11,19 @@ import { str, TwirpError, type TwirpMethod } from './twirp.ts'
 const newestFirst = (a: CacheRecord, b: CacheRecord) =>
   b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id
 
-export function cacheService(state: RuntimeState, signer: UrlSigner): Record<string, TwirpMethod<Caller>> {
+/**
+ * New cache entries a repository may create a minute: 200, answered 429 past it
+ * ("Cache uploads: 200 uploads per minute per repository" in
+ * https://docs.github.com/en/actions/reference/limits). Whether GitHub's 429 carries retry-after:
+ * no source found; none is sent, so @actions/cache (cacheTwirpClient.js: a RateLimitError, its
+ * warning only with retry-after) reports it at debug level, then as "another job may be creating
+ * this cache" at info level. Tests lower the limit (RuntimeEmulator.setCacheCreateLimit).
+ */
+export const CACHE_CREATES_PER_MINUTE = 200
+
+export function cacheService(state: RuntimeState, signer: UrlSigner, limit: { perMinute: number } = { perMinute: CACHE_CREATES_PER_MINUTE }): Record<string, TwirpMethod<Caller>> {
   const writeScope = (caller: Caller) => caller.claims.scopes.find(canWrite)?.Scope
+  const creates = new Map<string, number[]>() // repository -> times of accepted CreateCacheEntry
 
   return {
     CreateCacheEntry(caller, body) {
@@ -34,6 +45,10 @@ export function cacheService(state: RuntimeState, signer: UrlSigner): Record<str
             : 'cache entry is being created by another job',
         )
       }
+      const recent = (creates.get(caller.run.repository) ?? []).filter((t) => t > Date.now() - 60_000)
+      creates.set(caller.run.repository, recent)
+      if (recent.length >= limit.perMinute) throw new TwirpError('resource_exhausted', 'Too Many Requests: cache entry creation rate limit exceeded')
+      recent.push(Date.now())
       const id = state.nextId()
       const now = new Date()
       const blobPath = `/devstoreaccount1/actions-cache/${id}.tar`

@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { artifactService, type Caller } from './artifacts.ts'
 import { handleBlob } from './blob.ts'
-import { cacheService } from './cache.ts'
+import { CACHE_CREATES_PER_MINUTE, cacheService } from './cache.ts'
 import { CACHE_V1_PREFIX, handleCacheV1 } from './cache-v1.ts'
 import { FaultTable, type RuntimeFault } from './faults.ts'
 import { UrlSigner } from './signing.ts'
@@ -70,6 +70,8 @@ export interface RuntimeEmulator {
   /** A signed, expiring read URL of the artifact's zip (what GitHub's download redirect points to). */
   artifactDownloadUrl(id: number): string | undefined
   faults: { add(f: RuntimeFault): void; clear(): void }
+  /** New cache entries a repository may create a minute (default 200, cache.ts). */
+  setCacheCreateLimit(perMinute: number): void
   /** Lifetime of signed URLs (default 10 minutes); short values test expiry. */
   setSignedUrlTtl(ms: number): void
   calls: RuntimeCall[]
@@ -91,6 +93,7 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
   let base = ''
   let ttlMs = 10 * 60_000
   const state = new RuntimeState()
+  const cacheLimit = { perMinute: CACHE_CREATES_PER_MINUTE }
   const signer = new UrlSigner(() => base, () => ttlMs)
   const faults = new FaultTable()
   const contentTypes = new Map<string, string>()
@@ -104,7 +107,7 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
   ])
   const services: Record<string, Record<string, TwirpMethod<Caller>>> = {
     ArtifactService: artifactService(state, signer),
-    CacheService: cacheService(state, signer),
+    CacheService: cacheService(state, signer, cacheLimit),
   }
   const backendId = (k: string) => backendIds.get(k) ?? (backendIds.set(k, randomUUID()), backendIds.get(k)!)
 
@@ -253,6 +256,9 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
       return a && signer.sign(a.blobPath, 'r')
     },
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    setCacheCreateLimit(perMinute) {
+      cacheLimit.perMinute = perMinute
+    },
     setSignedUrlTtl(ms) {
       ttlMs = ms
     },

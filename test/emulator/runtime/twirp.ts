@@ -11,6 +11,7 @@ export type TwirpCode =
   | 'bad_route'
   | 'internal'
   | 'unavailable'
+  | 'resource_exhausted'
 
 export const twirpStatus: Record<TwirpCode, number> = {
   already_exists: 409,
@@ -22,6 +23,7 @@ export const twirpStatus: Record<TwirpCode, number> = {
   bad_route: 404,
   internal: 500,
   unavailable: 503,
+  resource_exhausted: 429, // https://twitchtv.github.io/twirp/docs/spec_v7.html#error-codes
 }
 
 export class TwirpError extends Error {
