@@ -7,6 +7,7 @@ import type { OctokitOptions } from '@octokit/core/types'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { httpFetch } from './http-fetch.ts'
+import { refuseSecrets } from './secret-guard.ts'
 
 /** A fixed token, or a function returning a fresh one per request (app JWTs, refreshed installation tokens). */
 export type TokenSource = string | (() => Promise<string>)
@@ -119,8 +120,22 @@ function plainTooManyRequests(octokit: Octokit) {
   return {}
 }
 
+/**
+ * Refuses a request whose parameters or body hold a secret this process holds (secret-guard.ts),
+ * before any attempt: registered last, so it wraps the retries and nothing is retried or sent.
+ * The Authorization header is added further in, by the auth hook, and is not looked at.
+ */
+function secretGuard(octokit: Octokit) {
+  octokit.hook.wrap('request', (request, o) => {
+    const { headers: _headers, request: _request, ...rest } = o as Record<string, unknown>
+    refuseSecrets(describe(o as { method?: string; url?: string }), JSON.stringify(rest))
+    return request(o)
+  })
+  return {}
+}
+
 // Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt.
-const Client = GitHub.plugin(attemptTimeout, retry, throttling, plainTooManyRequests)
+const Client = GitHub.plugin(attemptTimeout, retry, throttling, plainTooManyRequests, secretGuard)
 export type GitHubClient = InstanceType<typeof Client>
 
 function describe(options: { method?: string; url?: string }): string {
