@@ -24,7 +24,7 @@ const VALID = '"artifact" (the default), "cache" or "file:<directory>"'
 export function openStore(spec: string, ctx: StoreContext = {}): StateStore {
   const s = spec.trim()
   const scheme = s.toLowerCase()
-  if (scheme === '' || scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest })
+  if (scheme === '' || scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest, warn: ctx.warn })
   if (scheme === 'cache') return new CacheStore({ rest: ctx.rest, warn: ctx.warn })
   if (scheme.startsWith('file:')) {
     const dir = s.slice('file:'.length).trim()
