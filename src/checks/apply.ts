@@ -101,14 +101,14 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
   // again, and node ids of updates that lack one (GraphQL addresses runs by node id).
   const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
   let before: ListedCheckRun[] | Error = []
-  if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update' && !op.node_id)) {
+  if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {
     before = await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
   }
 
   const first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   writes.forEach((op, i) => {
     const f = fields[i]!
-    if (before instanceof Error && (mayExist[i] || (op.op === 'update' && !op.node_id))) {
+    if (before instanceof Error && (mayExist[i] || op.op === 'update')) {
       return failed(i, `not sent, ${before.message}`)
     }
     const runs = before as ListedCheckRun[]
@@ -117,9 +117,12 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
       if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
       return first.push({ i, item: { kind: 'create', ...f } })
     }
-    const nodeId = op.node_id ?? runs.find((r) => r.id === op.check_run_id)?.node_id
-    if (nodeId) return first.push({ i, item: { kind: 'update', node_id: nodeId, ...f } })
-    failed(i, `not sent: check run ${op.check_run_id} is not on commit ${ctx.headSha}`)
+    const target = updateTarget(op.check_run_id, f.external_id, runs)
+    if (target) return first.push({ i, item: { kind: 'update', node_id: target.node_id, ...f } })
+    // The stored id names no run of this build on this commit: adopt this build's run, or create one.
+    const adopted = adopt(runs, i)
+    if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
+    first.push({ i, item: { kind: 'create', ...f } })
   })
   const replies = await send(first.map((f) => f.item))
 
@@ -170,6 +173,20 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     failed(i, `create failed twice: ${reply.error}${maybe}`)
   })
   return results as AppliedBuild[]
+}
+
+/**
+ * The run an update by a stored check_run_id may write: the one of that id among the app's runs
+ * on this commit (the listing is of this head sha and app) whose external id names the same suite
+ * and build (any generation). A stored id (and node id) comes from the state, which any writer of
+ * the store could have filled with another suite's run; its node id is taken from GitHub's listing,
+ * never from the state. Undefined when no such run exists.
+ */
+export function updateTarget(checkRunId: number, externalId: string, runs: readonly ListedCheckRun[]): ListedCheckRun | undefined {
+  const run = runs.find((r) => r.id === checkRunId)
+  const withoutGeneration = (id: string) => id.replace(/:\d+$/, '')
+  if (!run || typeof run.external_id !== 'string') return undefined
+  return withoutGeneration(run.external_id) === withoutGeneration(externalId) ? run : undefined
 }
 
 /** record.state → GitHub's status; times come from the transition, not from when it is sent. */

@@ -28,7 +28,8 @@ import { githubMessage } from '../github/client.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { mapLimit } from '../store/parallel.ts'
 import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
-import { CONCLUSION_BUILD, conclusionExternalId, type Session } from '../commands/session.ts'
+import { checkRecords } from '../checks/record-policy.ts'
+import { CONCLUSION_BUILD, conclusionExternalId, recordPolicy, type Session } from '../commands/session.ts'
 import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type SuitePlanOptions } from './decide.ts'
 
@@ -167,7 +168,9 @@ export async function reconcileSuite(session: Session, refs: FragmentRef[], opts
       continue
     }
     try {
-      documents.push({ ref: r.ref, data: parseServiceData(r.text) })
+      const data = parseServiceData(r.text)
+      checkRecords(data, recordPolicy(session))
+      documents.push({ ref: r.ref, data })
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error
       core.warning(`State fragment ${nameOf(r.ref)} is unusable and was left in the store: ${error.message}.`)
