@@ -4,7 +4,7 @@
 // nothing it should not have. Fork runs are modelled as GitHub's artifact listing shows them
 // (`workflow_run.head_repository_id` differs from `repository_id`: test/emulator/runtime/index.ts).
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,6 +12,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { serializeServiceData } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
 import { ArtifactStore } from '../../src/store/artifact.ts'
+import { suiteHash } from '../../src/store/naming.ts'
 import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator, type RuntimeEnvOptions } from '../emulator/runtime/index.ts'
@@ -46,7 +47,7 @@ const writes = (since = 0) =>
   gh.requests.slice(since).filter((r) => (r.path.includes('/check-runs') && r.method !== 'GET') || (r.graphqlOperations?.length ?? 0) > 0)
 
 function record(name: string, over: Partial<CheckRunRecord> = {}): CheckRunRecord {
-  return {
+  const r: CheckRunRecord = {
     name,
     state: 'built',
     generation: 1,
@@ -55,6 +56,8 @@ function record(name: string, over: Partial<CheckRunRecord> = {}): CheckRunRecor
     updated_at: new Date(Date.now() - 60_000).toISOString(),
     ...over,
   }
+  if (r.state !== 'built') delete r.conclusion
+  return r
 }
 
 const doc = (key: SuiteKey, runs: Record<string, CheckRunRecord>): ServiceData => ({ version: 1, ...key, check_runs: runs })
@@ -209,6 +212,30 @@ test("an update by a stored check_run_id of another suite's run does not touch t
   const created = runsOn(s).filter((x) => x.id !== real.id)
   expect(created.map((x) => x.name)).toEqual(['nightly / linux'])
   expect(writes(since).length).toBeGreaterThan(0)
+})
+
+test("a step's job memory naming another suite's run: the next built step does not touch that run", async () => {
+  const s = sha()
+  expect((await transition(s, 'queued', { builds: 'linux', 'conclusion-check': 'false' })).exitCode).toBe(0)
+  expect((await transition(s, 'built', { builds: 'linux', conclusion: 'failure', 'conclusion-check': 'false' })).exitCode).toBe(0)
+  const real = runsOn(s).find((x) => x.name === 'ci / linux')!
+  // An earlier step of a "nightly" job (untrusted code) writes the job's memory in RUNNER_TEMP.
+  const runnerTemp = tempDir('runner-temp')
+  const nightly = key(s, 'nightly')
+  const memory = path.join(runnerTemp, 'github-app-ci', `${createHash('sha256').update('artifact').digest('hex').slice(0, 12)}-${suiteHash(nightly)}.json`)
+  fs.mkdirSync(path.dirname(memory), { recursive: true })
+  const state = serializeServiceData(doc(nightly, {
+    linux: record('nightly / linux', { state: 'queued', state_synced: true, check_run_id: real.id, node_id: real.node_id }),
+  }))
+  fs.writeFileSync(memory, JSON.stringify({ version: 1, store: 'artifact', ids: [], state }))
+  const r = await runAction({
+    inputs: { command: 'built', 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'artifact', suite: 'nightly', builds: 'linux', conclusion: 'success', 'conclusion-check': 'false' },
+    env: { ...jobEnv(runtime, { runId: 1000, job: 'nightly', sha: s, runnerTemp }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
+    timeoutMs: 60_000,
+  })
+  expect(r.exitCode, r.stdout).toBe(0)
+  expect(runsOn(s).find((x) => x.id === real.id)).toMatchObject({ name: 'ci / linux', conclusion: 'failure', updated_at: real.updated_at })
+  expect(runsOn(s).filter((x) => x.id !== real.id).map((x) => [x.name, x.conclusion])).toEqual([['nightly / linux', 'success']])
 })
 
 // ---------------------------------------------------------------------------------------------
