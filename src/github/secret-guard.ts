@@ -36,16 +36,13 @@ export function holdPrivateKey(key: KeyObject): void {
     }
   }
   const pub = createPublicKey(key)
-  const publicBodies = [
-    b64(() => pub.export({ type: 'spki', format: 'der' })),
-    b64(() => pub.export({ type: 'pkcs1', format: 'der' })),
-  ].filter(Boolean)
-  const der = (type: 'pkcs1' | 'pkcs8') => b64(() => key.export({ type, format: 'der' }))
-  for (const body of [der('pkcs1'), der('pkcs8')]) {
-    for (let i = 0; i + KEY_SLICE_CHARS <= body.length; i++) {
-      const slice = body.slice(i, i + KEY_SLICE_CHARS)
-      if (!publicBodies.some((p) => p.includes(slice))) keySlices.add(slice)
-    }
+  const windows = (text: string) => Array.from({ length: Math.max(0, text.length - KEY_SLICE_CHARS + 1) }, (_, i) => text.slice(i, i + KEY_SLICE_CHARS))
+  const shared = new Set([
+    ...windows(b64(() => pub.export({ type: 'spki', format: 'der' }))),
+    ...windows(b64(() => pub.export({ type: 'pkcs1', format: 'der' }))),
+  ])
+  for (const type of ['pkcs1', 'pkcs8'] as const) {
+    for (const slice of windows(b64(() => key.export({ type, format: 'der' })))) if (!shared.has(slice)) keySlices.add(slice)
   }
 }
 
