@@ -98,7 +98,8 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     })
 
   // One listing, when needed, before anything is written: runs to adopt instead of creating
-  // again, and node ids of updates that lack one (GraphQL addresses runs by node id).
+  // again, and for every update the run its stored id names (checked to be this build's, and its
+  // node id: GraphQL addresses runs by node id).
   const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
   let before: ListedCheckRun[] | Error = []
   if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {

@@ -126,7 +126,7 @@ function plainTooManyRequests(octokit: Octokit) {
  * The Authorization header is added further in, by the auth hook, and is not looked at.
  */
 function secretGuard(octokit: Octokit) {
-  octokit.hook.wrap('request', (request, o) => {
+  octokit.hook.wrap('request', async (request, o) => {
     const { headers: _headers, request: _request, ...rest } = o as Record<string, unknown>
     refuseSecrets(describe(o as { method?: string; url?: string }), JSON.stringify(rest))
     return request(o)
