@@ -105,6 +105,7 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
   if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {
     before = await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
   }
+  if (!(before instanceof Error)) before = [...before, ...(await unlistedRuns(github, writes, before, ctx))]
 
   const first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   writes.forEach((op, i) => {
@@ -188,6 +189,25 @@ export function updateTarget(checkRunId: number, externalId: string, runs: reado
   const withoutGeneration = (id: string) => id.replace(/:\d+$/, '')
   if (!run || typeof run.external_id !== 'string') return undefined
   return withoutGeneration(run.external_id) === withoutGeneration(externalId) ? run : undefined
+}
+
+/**
+ * The runs that updates name by a stored id the listing did not show (a listing may lag behind a
+ * create), read one by one: kept only when GitHub says they are on this commit and this app's.
+ * updateTarget then checks their external ids. A run that cannot be read is left out.
+ */
+async function unlistedRuns(github: Octokit, writes: WriteOperation[], listed: ListedCheckRun[], ctx: ApplyContext): Promise<ListedCheckRun[]> {
+  const ids = [...new Set(writes.flatMap((op) => (op.op === 'update' && !listed.some((r) => r.id === op.check_run_id) ? [op.check_run_id] : [])))]
+  const found = await Promise.all(ids.map(async (id) => {
+    try {
+      const { data } = await github.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ctx.owner, repo: ctx.repo, check_run_id: id })
+      const ours = data.head_sha.toLowerCase() === ctx.headSha.toLowerCase() && (ctx.appId === undefined || data.app?.id === ctx.appId)
+      return ours ? [{ id: data.id, node_id: data.node_id, name: data.name, external_id: data.external_id, status: data.status, conclusion: data.conclusion, html_url: data.html_url } as ListedCheckRun] : []
+    } catch {
+      return [] // gone, another repository's, or unreadable: not updated by this id
+    }
+  }))
+  return found.flat()
 }
 
 /** record.state → GitHub's status; times come from the transition, not from when it is sent. */
