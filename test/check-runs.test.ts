@@ -203,7 +203,8 @@ describe('createAndUpdateCheckRuns', () => {
       Array(34).fill('updateCheckRun'),
       Array(6).fill('updateCheckRun'),
     ])
-    expect(emu.requests.length - mark).toBe(2)
+    // + one listing: an update by a stored id goes only to a listed run of the same suite and build
+    expect(emu.requests.length - mark).toBe(3)
     expect(results.map((r) => r.build)).toEqual(created.map((c) => c.build))
     const runs = runsOn(sha)
     expect(runs).toHaveLength(40)
@@ -223,7 +224,7 @@ describe('createAndUpdateCheckRuns', () => {
     }
   }, 20_000)
 
-  it('finds the node id of an update that lacks it with one listing', async () => {
+  it("finds the node id of an update with one listing; an id that names no run of the build's creates one", async () => {
     const sha = newSha()
     const [created] = await applyPlan(github, creates(1), context(sha))
     mark = emu.requests.length
@@ -234,9 +235,27 @@ describe('createAndUpdateCheckRuns', () => {
     const [found, gone] = await applyPlan(github, plan, context(sha))
     expect(found!.record).toMatchObject({ state_synced: true, node_id: created!.record.node_id })
     expect(runsOn(sha)[0]!.status).toBe('in_progress')
-    expect(gone!.record).toMatchObject({ state_synced: false, check_run_id: 999_999_999 })
-    expect(gone!.warning).toMatch(/not on commit/)
-    expect(emu.requests.slice(mark).map((r) => r.operationId ?? 'graphql')).toEqual(['checks/list-for-ref', 'graphql'])
+    // Not on the commit (or another suite's run): never updated by that id; the build gets a run of its own.
+    expect(gone!.record).toMatchObject({ state_synced: true })
+    expect(gone!.record.check_run_id).not.toBe(999_999_999)
+    expect(runsOn(sha).map((r) => r.name).sort()).toEqual(['build b0', 'build b1'])
+    // The id the listing did not show is read once (a listing may lag behind a create): 404 here.
+    expect(emu.requests.slice(mark).map((r) => r.operationId ?? 'graphql')).toEqual(['checks/list-for-ref', 'checks/get', 'graphql'])
+  }, 20_000)
+
+  it("never updates a run of another commit by a stored id: the build gets a run on its own commit", async () => {
+    const other = newSha()
+    const [elsewhere] = await applyPlan(github, creates(1), context(other))
+    const sha = newSha()
+    mark = emu.requests.length
+    const plan: Operation[] = [{
+      op: 'update', build: 'b0', check_run_id: elsewhere!.record.check_run_id!, node_id: elsewhere!.record.node_id, record: record('b0', 'building'),
+    }]
+    const [result] = await applyPlan(github, plan, context(sha))
+    expect(runsOn(other)[0]).toMatchObject({ id: elsewhere!.record.check_run_id, status: 'queued' })
+    expect(runsOn(sha).map((r) => [r.name, r.status])).toEqual([['build b0', 'in_progress']])
+    expect(result!.record.check_run_id).toBe(runsOn(sha)[0]!.id)
+    expect(emu.requests.slice(mark).map((r) => r.operationId ?? 'graphql')).toEqual(['checks/list-for-ref', 'checks/get', 'graphql'])
   }, 20_000)
 
   it('puts 120 annotations on a run in 3 requests: 50 with the create, then 50 and 20 appended', async () => {

@@ -132,7 +132,8 @@ async function runCell(cell: Cell): Promise<void> {
     cell.outcome = r.exitCode !== 0 ? 'failed' : r.outputs.unsynced === '0' ? 'synced' : 'unsynced'
     const hits = step.requests.filter(matches(call))
     cell.attempts = hits.length
-    cell.adopted = call.match !== 'checks/list-for-ref' && step.requests.some((q) => q.operationId === 'checks/list-for-ref')
+    // (A built step's update always lists once, to check the run is this build's: no adoption.)
+    cell.adopted = call.match !== 'checks/list-for-ref' && call.during !== 'built' && step.requests.some((q) => q.operationId === 'checks/list-for-ref')
     cell.message = r.errors[0] ?? r.warnings[0]
     if (fault.name === '30 s hang' && hits[0]) {
       // The hung request is still being served: let it land (a late write is a real risk) first.

@@ -279,7 +279,7 @@ test('an unsynced built is sent again, and the CONCLUSION run completed; a secon
   const mine = out.reconciled.find((s) => s.head_sha === head)!
   expect(mine).toMatchObject({ resent: 1, adopted: 0, unsynced: 0, conclusion: 'completed' })
   expect(count(requests, 'graphql')).toBe(1) // the build and the CONCLUSION run in one request
-  expect(count(requests, 'checks/list-for-ref')).toBe(0) // ids known: nothing to adopt
+  expect(count(requests, 'checks/list-for-ref')).toBe(1) // ids known: one listing checks they are this suite's runs
   const runs = runsOn(head)
   expect(runs).toHaveLength(2)
   expect(runs.find((r) => r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
@@ -334,7 +334,7 @@ test('compaction keeps every record; old suites are forgotten; unusable fragment
     doc(a, { y: rec('ci / y', { check_run_id: 101, generation: 2, conclusion: 'success' }), z: rec('ci / z', { check_run_id: id++ }) }),
     doc(a, { x: rec('ci / x', { check_run_id: 100, generation: 1, state: 'queued', updated_at: ago(120_000) }) }),
     doc(a, {}, { conclusion_run: { state: 'built', generation: 2, state_synced: true, updated_at: ago(30_000), check_run_id: id++, conclusion: 'success' } }),
-    doc(a, { 'odd build "\u00e9"': rec('ci / odd', { check_run_id: id++, conclusion: 'skipped' }) }),
+    doc(a, { 'odd build "\u00e9"': rec('ci / odd build "\u00e9"', { check_run_id: id++, conclusion: 'skipped' }) }),
   ]
   for (const [i, d] of docsA.entries()) await put(dir, d, `a${i}`)
   // b: a build still running (recently): compacted, not settled.

@@ -7,6 +7,7 @@ import type { AppInputs } from './inputs.ts'
 import { checkAppId, findInstallation, getInstallation, type InstallationInfo } from './installation.ts'
 import { createAppJwtSource, isClockSkewError, withClockSkewRetry, type AppJwtSource } from './jwt.ts'
 import { UserError } from '../errors.ts'
+import { holdPrivateKey, holdSecret } from '../github/secret-guard.ts'
 
 /** A token is replaced when it has less than this left (GitHub's tokens live 1 hour). */
 export const REFRESH_WINDOW_MS = 5 * 60_000
@@ -64,7 +65,13 @@ function unavailable(error: unknown, what: string): UserError | undefined {
 }
 
 export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions = {}): Promise<AppAuth> {
-  const mask = options.mask ?? ((t: string) => core.setSecret(t))
+  const maskOnly = options.mask ?? ((t: string) => core.setSecret(t))
+  // Every secret this source holds is also one no request body may carry (secret-guard.ts).
+  const mask = (t: string) => {
+    holdSecret(t)
+    maskOnly(t)
+  }
+  holdPrivateKey(inputs.privateKey)
   const now = options.now ?? Date.now
   const jwt: AppJwtSource = createAppJwtSource(inputs.issuer, inputs.privateKey)
   const appClient = createGitHubClient({ token: jwt, apiUrl: inputs.apiUrl })

@@ -2,6 +2,7 @@
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
 import type { KeyObject } from 'node:crypto'
 import { SignJWT } from 'jose'
+import { holdSecret } from '../github/secret-guard.ts'
 
 /** Back-dated against clock drift, as GitHub recommends. */
 export const JWT_BACKDATE_SECONDS = 60
@@ -63,7 +64,11 @@ export interface AppJwtSource {
 }
 
 export function createAppJwtSource(issuer: string | number, key: KeyObject): AppJwtSource {
-  const source = (async () => (await signAppJwt({ issuer, key, skewSeconds: source.skewSeconds })).jwt) as AppJwtSource
+  const source = (async () => {
+    const { jwt } = await signAppJwt({ issuer, key, skewSeconds: source.skewSeconds })
+    holdSecret(jwt) // no request body may carry it (secret-guard.ts)
+    return jwt
+  }) as AppJwtSource
   source.skewSeconds = 0
   return source
 }

@@ -108,17 +108,19 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     })
 
   // One listing, when needed, before anything is written: runs to adopt instead of creating
-  // again, and node ids of updates that lack one (GraphQL addresses runs by node id).
+  // again, and for every update the run its stored id names (checked to be this build's, and its
+  // node id: GraphQL addresses runs by node id).
   const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
   let before: ListedCheckRun[] | Error = []
-  if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update' && !op.node_id)) {
+  if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {
     before = await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
   }
+  if (!(before instanceof Error)) before = [...before, ...(await unlistedRuns(github, writes, before, ctx))]
 
   const first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   writes.forEach((op, i) => {
     const f = fields[i]!
-    if (before instanceof Error && (mayExist[i] || (op.op === 'update' && !op.node_id))) {
+    if (before instanceof Error && (mayExist[i] || op.op === 'update')) {
       return failed(i, `not sent, ${before.message}`)
     }
     const runs = before as ListedCheckRun[]
@@ -128,9 +130,12 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
       if (item) return first.push({ i, item, adopted })
       return first.push({ i, item: { kind: 'create', ...f } })
     }
-    const nodeId = op.node_id ?? runs.find((r) => r.id === op.check_run_id)?.node_id
-    if (nodeId) return first.push({ i, item: { kind: 'update', node_id: nodeId, ...f } })
-    failed(i, `not sent: check run ${op.check_run_id} is not on commit ${ctx.headSha}`)
+    const target = updateTarget(op.check_run_id, f.external_id, runs)
+    if (target) return first.push({ i, item: { kind: 'update', node_id: target.node_id, ...f } })
+    // The stored id names no run of this build on this commit: adopt this build's run, or create one.
+    const adopted = adopt(runs, i)
+    if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
+    first.push({ i, item: { kind: 'create', ...f } })
   })
   const replies = await send(first.map((f) => f.item))
 
@@ -218,6 +223,39 @@ function tookNot(reply: { status?: string; conclusion?: string | null }, f: Fiel
 function contentOnly(f: Fields): Fields {
   const { status: _s, conclusion: _c, started_at: _st, completed_at: _ct, ...rest } = f
   return rest
+}
+
+/**
+ * The run an update by a stored check_run_id may write: the one of that id among the app's runs
+ * on this commit (the listing is of this head sha and app) whose external id names the same suite
+ * and build (any generation). A stored id (and node id) comes from the state, which any writer of
+ * the store could have filled with another suite's run; its node id is taken from GitHub's listing,
+ * never from the state. Undefined when no such run exists.
+ */
+export function updateTarget(checkRunId: number, externalId: string, runs: readonly ListedCheckRun[]): ListedCheckRun | undefined {
+  const run = runs.find((r) => r.id === checkRunId)
+  const withoutGeneration = (id: string) => id.replace(/:\d+$/, '')
+  if (!run || typeof run.external_id !== 'string') return undefined
+  return withoutGeneration(run.external_id) === withoutGeneration(externalId) ? run : undefined
+}
+
+/**
+ * The runs that updates name by a stored id the listing did not show (a listing may lag behind a
+ * create), read one by one: kept only when GitHub says they are on this commit and this app's.
+ * updateTarget then checks their external ids. A run that cannot be read is left out.
+ */
+async function unlistedRuns(github: Octokit, writes: WriteOperation[], listed: ListedCheckRun[], ctx: ApplyContext): Promise<ListedCheckRun[]> {
+  const ids = [...new Set(writes.flatMap((op) => (op.op === 'update' && !listed.some((r) => r.id === op.check_run_id) ? [op.check_run_id] : [])))]
+  const found = await Promise.all(ids.map(async (id) => {
+    try {
+      const { data } = await github.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ctx.owner, repo: ctx.repo, check_run_id: id })
+      const ours = data.head_sha.toLowerCase() === ctx.headSha.toLowerCase() && (ctx.appId === undefined || data.app?.id === ctx.appId)
+      return ours ? [{ id: data.id, node_id: data.node_id, name: data.name, external_id: data.external_id, status: data.status, conclusion: data.conclusion, html_url: data.html_url } as ListedCheckRun] : []
+    } catch {
+      return [] // gone, another repository's, or unreadable: not updated by this id
+    }
+  }))
+  return found.flat()
 }
 
 /** record.state → GitHub's status; times come from the transition, not from when it is sent. */

@@ -159,6 +159,11 @@ function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0
 }
 
+/** Non-empty and without control characters: these strings reach GitHub and the log. */
+function oneLine(value: unknown): value is string {
+  return nonEmptyString(value) && !CONTROL.test(value)
+}
+
 /** Checks that an unknown field holds JSON that serializes back to itself. */
 function checkExtra(path: string, value: unknown, depth: number): void {
   if (depth > MAX_EXTRA_DEPTH) throw shape(path, `nested at most ${MAX_EXTRA_DEPTH} deep`, '…')
@@ -209,11 +214,11 @@ function parseReporter(path: string, value: unknown): Reporter {
   if (!isCount(value.run_attempt, 1)) {
     throw shape(`${path}.run_attempt`, 'a positive integer', value.run_attempt)
   }
-  if (!nonEmptyString(value.job)) throw shape(`${path}.job`, 'a non-empty string', value.job)
+  if (!oneLine(value.job)) throw shape(`${path}.job`, 'a non-empty string without control characters', value.job)
   const reporter: Reporter = { run_id: value.run_id, run_attempt: value.run_attempt, job: value.job }
   if (value.job_url !== undefined) {
-    if (!nonEmptyString(value.job_url)) {
-      throw shape(`${path}.job_url`, 'a non-empty string', value.job_url)
+    if (!oneLine(value.job_url)) {
+      throw shape(`${path}.job_url`, 'a non-empty string without control characters', value.job_url)
     }
     reporter.job_url = value.job_url
   }
@@ -225,7 +230,7 @@ function parseRecord(path: string, value: unknown): CheckRunRecord {
   if (!isObject(value)) throw shape(path, 'an object', value)
   const { name, state, generation, check_run_id, node_id, state_synced } = value
   const { conclusion, details_url, updated_at, reporter } = value
-  if (!nonEmptyString(name)) throw shape(`${path}.name`, 'a non-empty string', name)
+  if (!oneLine(name)) throw shape(`${path}.name`, 'a non-empty string without control characters', name)
   if (typeof state !== 'string' || !BUILD_STATES.includes(state as BuildState)) {
     throw new CorruptStateError(
       `state document: ${path}.state must be one of ${BUILD_STATES.join(', ')}, got ${show(state)}`,
@@ -255,7 +260,7 @@ function parseRecord(path: string, value: unknown): CheckRunRecord {
     record.check_run_id = check_run_id
   }
   if (node_id !== undefined) {
-    if (!nonEmptyString(node_id)) throw shape(`${path}.node_id`, 'a non-empty string', node_id)
+    if (!oneLine(node_id)) throw shape(`${path}.node_id`, 'a non-empty string without control characters', node_id)
     record.node_id = node_id
   }
   if (state === 'built') {
@@ -270,8 +275,8 @@ function parseRecord(path: string, value: unknown): CheckRunRecord {
     throw shape(`${path}.conclusion`, `absent while the state is ${state}`, conclusion)
   }
   if (details_url !== undefined) {
-    if (!nonEmptyString(details_url)) {
-      throw shape(`${path}.details_url`, 'a non-empty string', details_url)
+    if (!oneLine(details_url)) {
+      throw shape(`${path}.details_url`, 'a non-empty string without control characters', details_url)
     }
     record.details_url = details_url
   }

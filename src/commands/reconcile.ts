@@ -94,8 +94,13 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
   const { store } = session
   const now = Date.now()
   let stored: PassIndex | undefined
+  // The index is sealed like a fragment: anyone with a runtime token can upload one of its name.
+  const indexKey = { repository: session.ctx.repository, head_sha: '', suite: '' }
   try {
-    stored = parseIndex(await store.readIndex())
+    const text = await store.readIndex()
+    const opened = text === undefined ? undefined : session.fragmentAuth.open(indexKey, text, 'reconcile-index')
+    if (opened && 'problem' in opened) core.warning(`reconcile's index in the ${store.description} store was set aside (${opened.problem}): it lists every fragment this time.`)
+    stored = opened && 'body' in opened ? parseIndex(opened.body) : undefined
   } catch (error) {
     core.warning(`reconcile could not read its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): it lists every fragment this time.`)
   }
@@ -192,7 +197,7 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     index.at = now
     const { ctx } = session
     try {
-      await store.writeIndex(serializeIndex(index), { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'reconcile', step: `index-${now.toString(36)}` })
+      await store.writeIndex(session.fragmentAuth.seal(indexKey, serializeIndex(index), 'reconcile-index'), { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'reconcile', step: `index-${now.toString(36)}` })
     } catch (error) {
       core.warning(`reconcile could not save its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): the next pass lists and reads these suites again.`)
     }

@@ -21,6 +21,7 @@ import {
   setOwn,
   suiteHash,
 } from '../checks/service-data.ts'
+import { checkRecords, recordProblem, type RecordPolicy } from '../checks/record-policy.ts'
 import type { CheckRunRecord, ConclusionRunRecord, ServiceData, SuiteKey } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
@@ -257,8 +258,13 @@ export async function readSuite(session: Session, key: SuiteKey = session.key, o
   const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [], readIds: [], checkedGitHub: false }
   // What the job's earlier steps held counts as read: listed, not downloaded again.
   const memory = memoryOf(session, key)
-  const held = memory?.data ? [memory.data] : []
-  if (memory?.data) result.readIds.push(...memory.ids)
+  let held = memory?.data ? [memory.data] : []
+  const heldProblem = held[0] && recordProblem(held[0], recordPolicy(session))
+  if (heldProblem) {
+    core.warning(`The job's memory of this suite is unusable and was not used: ${heldProblem}.`)
+    held = []
+  }
+  if (held.length > 0) result.readIds.push(...memory!.ids)
   const documents = await readDocuments(session, key, result, options.builds)
   result.data = mergeAll(key, [...held, ...documents])
   const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
@@ -284,6 +290,17 @@ export async function readRestOfSuite(session: Session, key: SuiteKey, first: Su
   const problems = result.readError !== undefined || result.setAside.length > first.setAside.length
   if (problems && !first.checkedGitHub) await rebuildFromGitHub(session, key, result, options.expect ?? [])
   return result
+}
+
+/** What records read from the state must match (record-policy.ts): this step's inputs. */
+export function recordPolicy(session: Pick<Session, 'ctx' | 'inputs'>): RecordPolicy {
+  const detailsUrl = core.getInput('details-url').trim()
+  return {
+    repository: session.ctx.repository,
+    nameTemplate: session.inputs.nameTemplate,
+    serverUrl: session.ctx.serverUrl,
+    ...(detailsUrl ? { detailsUrl } : {}),
+  }
 }
 
 /** The job memory, when it is about `key`'s suite. */
@@ -314,6 +331,7 @@ async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead,
       try {
         const data = parseServiceData(opened.body)
         if (!sameSuite(data, key)) throw new CorruptStateError('it belongs to another suite', 'suite-mismatch')
+        checkRecords(data, recordPolicy(session))
         documents.push(data)
         memory?.remember(fragment.id, data)
       } catch (error) {

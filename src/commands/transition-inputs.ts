@@ -48,30 +48,71 @@ export function repositoryPath(file: string, workspace = process.env.GITHUB_WORK
   return slashed.replace(/^\.\//, '')
 }
 
-/** A file given by a `*-file` input, relative to the workspace; every failure names the input and file. */
+/** The directories a `*-file` input may point into, their real paths (the workspace, RUNNER_TEMP). */
+function inputFileRoots(): string[] {
+  const roots = [process.env.GITHUB_WORKSPACE || process.cwd(), process.env.RUNNER_TEMP].filter((r): r is string => !!r)
+  return roots.map((r) => {
+    try {
+      return fs.realpathSync(r)
+    } catch {
+      return path.resolve(r)
+    }
+  })
+}
+
+const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
+
+/**
+ * A file given by a `*-file` input, relative to the workspace; every failure names the input and
+ * file. Only a regular file whose real path is inside the workspace or RUNNER_TEMP is read: earlier
+ * code in the job can plant a symlink to /proc/self/environ (the action's inputs, the private key
+ * among them) or to a FIFO that never ends, and its contents would become a check run's text.
+ */
 export function readInputFile(input: string, file: string): string {
   const resolved = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), file)
-  let size: number
-  try {
-    const stat = fs.statSync(resolved)
-    if (!stat.isFile()) throw new UserError(`${input}: ${file} is not a file.`)
-    size = stat.size
-  } catch (error) {
-    if (error instanceof UserError) throw error
+  const failure = (error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code
-    throw new UserError(
+    return new UserError(
       code === 'ENOENT'
         ? `${input}: ${file} does not exist (looked for ${resolved}). Check the path; relative paths start at the workspace.`
         : `${input}: cannot read ${file} (${code ?? String(error)}).`,
     )
   }
-  if (size > MAX_INPUT_FILE_BYTES) {
-    throw new UserError(`${input}: ${file} has ${size} bytes; at most ${MAX_INPUT_FILE_BYTES} (1 MiB) are read.`)
+  let real: string
+  try {
+    real = fs.realpathSync(resolved)
+  } catch (error) {
+    throw failure(error)
+  }
+  if (!inputFileRoots().some((root) => inside(root, real))) {
+    throw new UserError(
+      `${input}: ${file} is ${real === resolved ? '' : `a link to ${real}, `}outside the workspace and RUNNER_TEMP: ` +
+        'only files there are read. Write the file into the workspace.',
+    )
+  }
+  // Opened without following a link and without blocking (a FIFO would wait for a writer), then
+  // checked on the open file itself, so a swap after the checks above is caught too.
+  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
+  let fd: number
+  try {
+    fd = fs.openSync(real, flags)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`${input}: ${file} is not a file.`)
+    throw failure(error)
   }
   try {
-    return fs.readFileSync(resolved, 'utf8')
+    const stat = fs.fstatSync(fd)
+    if (stat.isDirectory()) throw new UserError(`${input}: ${file} is not a file.`)
+    if (!stat.isFile()) throw new UserError(`${input}: ${file} is not a regular file (a FIFO, socket or device): only regular files are read.`)
+    if (stat.size > MAX_INPUT_FILE_BYTES) {
+      throw new UserError(`${input}: ${file} has ${stat.size} bytes; at most ${MAX_INPUT_FILE_BYTES} (1 MiB) are read.`)
+    }
+    return fs.readFileSync(fd, 'utf8')
   } catch (error) {
-    throw new UserError(`${input}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`)
+    if (error instanceof UserError) throw error
+    throw failure(error)
+  } finally {
+    fs.closeSync(fd)
   }
 }
 

@@ -11,6 +11,7 @@ import { networkCause } from './request-error.ts'
 export { describeRequestError, networkCause } from './request-error.ts'
 import { retry } from './retry.ts'
 import { throttle } from './throttle.ts'
+import { refuseSecrets } from './secret-guard.ts'
 
 /** A fixed token, or a function returning a fresh one per request (app JWTs, refreshed installation tokens). */
 export type TokenSource = string | (() => Promise<string>)
@@ -152,9 +153,23 @@ function requestLog(octokit: Octokit) {
   return {}
 }
 
-// Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt
-// and the log sees every attempt.
-const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttle, plainTooManyRequests)
+/**
+ * Refuses a request whose parameters or body hold a secret this process holds (secret-guard.ts),
+ * before any attempt: registered last, so it wraps the retries and nothing is retried or sent.
+ * The Authorization header is added further in, by the auth hook, and is not looked at.
+ */
+function secretGuard(octokit: Octokit) {
+  octokit.hook.wrap('request', async (request, o) => {
+    const { headers: _headers, request: _request, ...rest } = o as Record<string, unknown>
+    refuseSecrets(describe(o as { method?: string; url?: string }), JSON.stringify(rest))
+    return request(o)
+  })
+  return {}
+}
+
+// Order matters: a plugin's hook wraps those registered before it, so the timeout is per attempt,
+// the log sees every attempt, and the secret guard (registered last) refuses before any attempt.
+const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttle, plainTooManyRequests, secretGuard)
 export type GitHubClient = InstanceType<typeof Client>
 
 function describe(options: { method?: string; url?: string }): string {

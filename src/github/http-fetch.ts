@@ -11,6 +11,7 @@ import http from 'node:http'
 import https from 'node:https'
 import zlib from 'node:zlib'
 import { HttpClient } from '@actions/http-client'
+import { refuseSecrets } from './secret-guard.ts'
 
 const MAX_REDIRECTS = 20
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -68,6 +69,8 @@ export async function httpFetch(input: string | URL, init: HttpFetchInit = {}): 
   let method = (init.method ?? 'GET').toUpperCase()
   let body = init.body ?? undefined
   let headers = { ...init.headers }
+  // The client's guard (client.ts) sees Octokit's requests first; this one covers any other caller.
+  refuseSecrets(`${method} ${url.origin}${url.pathname}`, typeof body === 'string' ? body : body ? Buffer.from(body).toString('latin1') : undefined)
   for (let redirects = 0; ; redirects++) {
     const reply = await send(url, method, headers, body, init.signal ?? undefined)
     const location = reply.headers.get('location')

@@ -32,7 +32,8 @@ import type { FragmentRef } from '../store/index.ts'
 import { describeFragment } from '../store/naming.ts'
 import { mapLimit } from '../store/parallel.ts'
 import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
-import { CONCLUSION_BUILD, conclusionExternalId, type Session } from '../commands/session.ts'
+import { checkRecords } from '../checks/record-policy.ts'
+import { CONCLUSION_BUILD, conclusionExternalId, recordPolicy, type Session } from '../commands/session.ts'
 import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
 import { runLink } from './rerequest.ts'
@@ -231,6 +232,7 @@ export async function reconcileSuite(
     let data: ServiceData
     try {
       data = parseServiceData(sealed.body)
+      checkRecords(data, recordPolicy(session))
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error
       core.warning(`State fragment ${nameOf(r.ref)} is unusable and was left in the store: ${error.message}.`)

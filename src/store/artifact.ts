@@ -10,7 +10,7 @@ import type { ArtifactClient } from '@actions/artifact'
 import type { SuiteKey } from '../checks/types.ts'
 import { httpFetch } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
+import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, runIdOf, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
@@ -22,6 +22,15 @@ export interface ArtifactStoreOptions {
   retentionDays?: number
   /** For reconcile: lists, reads and deletes fragments of every run. */
   rest?: RestTarget
+  /** Explanations that are not failures (e.g. artifacts of fork runs skipped). */
+  warn?: (message: string) => void
+}
+
+/** What GitHub's list-artifacts reply says of an artifact's run (`workflow_run`, nullable). */
+interface WorkflowRunOfArtifact {
+  id?: number
+  repository_id?: number
+  head_repository_id?: number
 }
 
 const FILE = 'fragment.json'
@@ -78,15 +87,28 @@ export class ArtifactStore implements StateStore {
     const { rest } = this.#options
     if (!rest) return (await this.#listRun()).map(toRef)
     try {
-      const all = await listAll<Listed & { expired: boolean; created_at: string }>(
+      const all = await listAll<Listed & { expired: boolean; created_at: string; workflow_run?: WorkflowRunOfArtifact | null }>(
         rest, 'GET /repos/{owner}/{repo}/actions/artifacts', 'artifacts',
       )
-      return all
-        .filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
-        .map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
+      const named = all.filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+      return this.#trusted(named).map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
     } catch (e) {
       throw this.#failed(`cannot list artifacts of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
     }
+  }
+
+  /** The artifacts of cross-run listings whose provenance holds (provenanceProblem); one warning for the rest. */
+  #trusted<T extends Listed & { workflow_run?: WorkflowRunOfArtifact | null }>(named: T[]): T[] {
+    const trusted = named.filter((a) => provenanceProblem(a.name, a.workflow_run) === undefined)
+    const skipped = named.filter((a) => !trusted.includes(a))
+    if (skipped.length > 0) {
+      const examples = skipped.slice(0, 3).map((a) => `${a.name} (artifact ${a.id}, run ${a.workflow_run?.id ?? '?'}: ${provenanceProblem(a.name, a.workflow_run)})`)
+      this.#options.warn?.(
+        `artifact store: ${skipped.length} artifact(s) named like state fragments were skipped, not read: ${examples.join('; ')}` +
+          `${skipped.length > 3 ? '; …' : ''}. A fork's pull request run can upload artifacts of any name into this repository's list.`,
+      )
+    }
+    return trusted
   }
 
   async listRecentFragments(since?: string): Promise<RecentListing> {
@@ -95,12 +117,11 @@ export class ArtifactStore implements StateStore {
     const before = since === undefined ? undefined : Date.parse(since)
     try {
       // GitHub lists a repository's artifacts newest first (the docs do not say; observed, and the emulator does the same).
-      const { items, unread } = await listUntil<Listed & { expired: boolean; created_at: string }>(
+      const { items, unread } = await listUntil<Listed & { expired: boolean; created_at: string; workflow_run?: WorkflowRunOfArtifact | null }>(
         rest, 'GET /repos/{owner}/{repo}/actions/artifacts', 'artifacts', {},
         (a) => before !== undefined && Date.parse(a.created_at) < before,
       )
-      const refs = items
-        .filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+      const refs = this.#trusted(items.filter((a) => !a.expired && a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name)))
         .map((a) => toRef({ id: a.id, name: a.name, createdAt: a.created_at }))
       return { refs, complete: before === undefined && unread === 0, unread }
     } catch (e) {
@@ -231,6 +252,20 @@ export class ArtifactStore implements StateStore {
     if (e instanceof StoreError) return e
     return new StoreError(this.description, code, `${what}: ${describeCause(e)}`, { cause: e })
   }
+}
+
+/**
+ * Why a listed artifact is not taken for a fragment of this repository's runs: a fork's run (its
+ * head repository is not the repository: a pull request from a fork runs with a runtime token
+ * that uploads into this repository's list), a name that is not a whole fragment name, or a name
+ * whose run id is not the run that uploaded it. Undefined when it is fine.
+ */
+export function provenanceProblem(name: string, run: WorkflowRunOfArtifact | null | undefined): string | undefined {
+  if (!isFragmentName(name)) return 'not a fragment name'
+  if (!run || typeof run.id !== 'number') return 'GitHub names no run for it'
+  if (typeof run.repository_id !== 'number' || run.head_repository_id !== run.repository_id) return "a fork's run"
+  if (runIdOf(name) !== run.id) return `its name says run ${runIdOf(name)}`
+  return undefined
 }
 
 function toRef(a: Listed): FragmentRef {

@@ -20,7 +20,7 @@ import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { retryBaseMs } from '../github/client.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
-import { downloadSelector, fragmentName, FRAGMENT_PREFIX, nameFields, suiteHashOf, suitePrefix } from './naming.ts'
+import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
@@ -53,6 +53,20 @@ let busy = 0
 /** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
 let removing: Promise<void> = Promise.resolve()
 const relPath = (key: string) => `${DIR}/${key}.json`
+
+/**
+ * The absolute path of a key's file, which must be a file directly inside DIR: keys are listed
+ * from the repository's cache, where any run may have saved any key (`github-app-ci-…-/../../x`
+ * would otherwise have a restore delete and overwrite a file outside DIR).
+ */
+function fileOf(cacheKey: string): string {
+  const dir = path.resolve(DIR)
+  const file = path.resolve(dir, `${cacheKey}.json`)
+  if (!isFragmentName(cacheKey) || path.dirname(file) !== dir) {
+    throw new StoreError('cache', 'failed', `cache key ${JSON.stringify(cacheKey.slice(0, 200))} is not a fragment name; it was not used.`)
+  }
+  return file
+}
 /** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
 const RESTORE_ATTEMPTS = 2
 
@@ -123,7 +137,7 @@ export class CacheStore implements StateStore {
   async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
     const cacheKey = fragmentName(key, writer, tag)
     this.#checkWritable()
-    const file = path.resolve(relPath(cacheKey))
+    const file = fileOf(cacheKey)
     let id: number
     await this.#enter()
     try {
@@ -157,7 +171,7 @@ export class CacheStore implements StateStore {
   }
 
   async listAllFragments(): Promise<FragmentRef[]> {
-    return this.#newestPerKey(await this.#list(FRAGMENT_PREFIX)).filter((e) => suiteHashOf(e.key)).map(toRef)
+    return this.#newestPerKey(await this.#list(FRAGMENT_PREFIX)).map(toRef)
   }
 
   async listRecentFragments(since?: string): Promise<RecentListing> {
@@ -169,7 +183,7 @@ export class CacheStore implements StateStore {
         { key: FRAGMENT_PREFIX, sort: 'created_at', direction: 'desc' },
         (e) => before !== undefined && Date.parse(e.created_at) < before,
       )
-      const refs = this.#newestPerKey(items).filter((e) => suiteHashOf(e.key)).map(toRef)
+      const refs = this.#newestPerKey(items).filter((e) => isFragmentName(e.key)).map(toRef)
       return { refs, complete: before === undefined && unread === 0, unread }
     } catch (e) {
       throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
@@ -255,7 +269,9 @@ export class CacheStore implements StateStore {
   async #list(prefix: string): Promise<CacheEntry[]> {
     const rest = this.#rest('list fragments')
     try {
-      return await listAll<CacheEntry>(rest, 'GET /repos/{owner}/{repo}/actions/caches', 'actions_caches', { key: prefix })
+      // Only keys of the whole fragment-name grammar: any run may save any key into its scope.
+      const all = await listAll<CacheEntry>(rest, 'GET /repos/{owner}/{repo}/actions/caches', 'actions_caches', { key: prefix })
+      return all.filter((e) => typeof e.key === 'string' && isFragmentName(e.key))
     } catch (e) {
       throw this.#failed(`cannot list cache entries of ${rest.owner}/${rest.repo} (the token needs actions: read)`, e)
     }
@@ -361,7 +377,7 @@ export class CacheStore implements StateStore {
 
   /** The fragment's text, or undefined when restoreCache missed. */
   async #restoreOnce(cacheKey: string): Promise<string | undefined> {
-    const file = path.resolve(relPath(cacheKey))
+    const file = fileOf(cacheKey)
     await this.#enter()
     try {
       await fs.rm(file, { force: true })

@@ -16,7 +16,7 @@ const TAG_HEX = 64 // lower-case hex digits of the SHA-256 HMAC
 const SALT = 'github-app-ci state authentication'
 const INFO = 'fragment-auth v1'
 
-export type AuthPurpose = 'fragment' | 'job-memory'
+export type AuthPurpose = 'fragment' | 'job-memory' | 'reconcile-index'
 
 export interface Sealed {
   tag: string
@@ -57,8 +57,8 @@ export class FragmentAuth {
   }
 
   /** A fragment's stored text: the header line with the tag, then the document text unchanged. */
-  seal(suite: SuiteKey, body: string): string {
-    return `${HEADER}${this.tag('fragment', suite, body)}\n${body}`
+  seal(suite: SuiteKey, body: string, purpose: AuthPurpose = 'fragment'): string {
+    return `${HEADER}${this.tag(purpose, suite, body)}\n${body}`
   }
 
   /**
@@ -66,10 +66,10 @@ export class FragmentAuth {
    * by an older version or by someone without the key) or a wrong one (forged, another suite's, or
    * sealed with another key).
    */
-  open(suite: SuiteKey, text: string): { body: string } | { problem: string } {
+  open(suite: SuiteKey, text: string, purpose: AuthPurpose = 'fragment'): { body: string } | { problem: string } {
     const sealed = splitSealed(text)
     if (!sealed) return { problem: 'it carries no authentication tag' }
-    if (!this.verify('fragment', suite, sealed.body, sealed.tag)) {
+    if (!this.verify(purpose, suite, sealed.body, sealed.tag)) {
       return { problem: "its authentication tag is wrong (not written with this app's private key for this suite)" }
     }
     return { body: sealed.body }

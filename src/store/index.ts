@@ -64,7 +64,7 @@ export function openStore(spec: string, ctx: StoreContext = {}): StateStore {
   const s = spec.trim()
   const scheme = s.toLowerCase()
   if (scheme === '' || scheme === 'auto') return openStore(resolveStoreSpec(s), ctx)
-  if (scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest })
+  if (scheme === 'artifact') return new ArtifactStore({ retentionDays: ctx.retentionDays, rest: ctx.rest, warn: ctx.warn })
   if (scheme === 'cache') return new CacheStore({ rest: ctx.rest, warn: ctx.warn })
   if (scheme === 'none') return new NoStore() // command: mirror's default (its state is on GitHub)
   if (scheme.startsWith('file:')) {

@@ -65,6 +65,26 @@ export function parseFragmentName(name: string): ParsedFragmentName | undefined 
   return { suite_hash: m[1]!, tag: m[2], state: LETTER_STATE[m[3]!]!, generation: Number(m[4]) }
 }
 
+// The whole grammar fragmentName writes: prefix, suite hash, optional tag, run, attempt, then job
+// and step from the safe alphabet (at most 100 characters each, joined by '-').
+const WHOLE_NAME = new RegExp(
+  `^${FRAGMENT_PREFIX}[0-9a-f]{${HASH_LENGTH}}-(?:t[0-9a-f]{${TAG_LENGTH}}[qbd]\\d{1,16}-)?(\\d{1,20})-\\d{1,10}-[A-Za-z0-9_.-]{1,201}$`,
+)
+
+/**
+ * Whether `name` is a name fragmentName could have written, all of it: a cache key or file name
+ * holding anything else (a '/', '..', a space) is not a fragment, whatever its prefix.
+ */
+export function isFragmentName(name: string): boolean {
+  return WHOLE_NAME.test(name)
+}
+
+/** The workflow run id a fragment's name gives (the run that wrote it), or undefined. */
+export function runIdOf(name: string): number | undefined {
+  const m = WHOLE_NAME.exec(name)
+  return m ? Number(m[1]) : undefined
+}
+
 /** The suite hash encoded in a fragment name, or undefined if the name is not a fragment's. */
 export function suiteHashOf(name: string): string | undefined {
   return parseFragmentName(name)?.suite_hash

@@ -39,7 +39,8 @@ function artifactJson(ctx: RouteContext, a: ArtifactRecord) {
     workflow_run: {
       id: a.run.runId,
       repository_id: repoId,
-      head_repository_id: repoId,
+      // a fork's pull request run: the run is the base repository's, its head repository the fork
+      head_repository_id: a.run.headRepository ? repositoryId(a.run.headRepository) : repoId,
       head_branch: a.run.headBranch,
       head_sha: a.run.headSha,
     },

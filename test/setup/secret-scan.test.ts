@@ -114,6 +114,31 @@ describe('the scan covers what the action leaves behind', () => {
     expect(await scanPending()).toEqual([]) // each stored blob is read once
   })
 
+  it('finds a secret in any field of a check run the GitHub emulator received (REST and GraphQL)', async () => {
+    const rest = await h.rest({ checks: 'write' })
+    const jwt = h.github.issuedSecrets().find((s) => s.split('.').length === 3)!
+    const keyLine = body(h.github.app.privateKeyPkcs1)[12]!
+    await scanPending()
+    const { data } = await rest.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+      owner: 'octo-org', repo: 'repo-a', name: 'leaky', head_sha: 'a'.repeat(40),
+      details_url: `https://example.com/?t=${token}`,
+    }) as { data: { id: number; node_id: string } }
+    await rest.octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      owner: 'octo-org', repo: 'repo-a', check_run_id: data.id, output: { title: 't', summary: `key ${keyLine}` },
+    })
+    await rest.octokit.request('POST /graphql', {
+      query: 'mutation($id: ID!, $repo: ID!, $text: String!) { updateCheckRun(input: { checkRunId: $id, repositoryId: $repo, externalId: $text }) { checkRun { id } } }',
+      variables: { id: data.node_id, repo: 'R_x', text: jwt },
+    }).catch(() => undefined) // whatever GitHub answers, the body was received
+    const problems = await scanPending()
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^GitHub emulator: POST \/repos\/octo-org\/repo-a\/check-runs body contains an installation token/),
+      expect.stringMatching(/^GitHub emulator: PATCH \/repos\/octo-org\/repo-a\/check-runs\/\d+ body contains a private key's body/),
+      expect.stringMatching(/^GitHub emulator: POST \/graphql body contains a JWT/),
+    ]))
+    expect(problems.join('\n')).not.toContain(token)
+  })
+
   it('a leak registered and left queued would fail the test (scanPending reports it)', async () => {
     registerLeakable('a deliberately leaking step', `echo ${token}`)
     expect(await scanPending()).toEqual([expect.stringMatching(/^a deliberately leaking step contains an installation token/)])

@@ -12,6 +12,7 @@ import { RateLimits, secondaryMessage } from './limits.ts'
 import { Router } from './router.ts'
 import { findOperation, validateRequest } from './openapi.ts'
 import { analyzeGraphql, type GraphqlAnalysis } from './graphql.ts'
+import { registerLeakable } from '../../secrets-registry.ts'
 
 const docs = 'https://docs.github.com/rest'
 export const errorBody = (status: number, message: string, extra: object = {}) =>
@@ -162,6 +163,11 @@ export class Emulator implements GitHubEmulator {
     }
     const analysis = isGraphql ? analyzeGraphql(body) : undefined
     if (analysis) record.graphqlOperations = analysis.mutations
+    // For the secret scan (test/setup/secret-scan.ts): every check-run write as received, so every
+    // field (name, details_url, external_id, output, annotations, actions) is searched for secrets.
+    if (rawBody.length > 0 && ((/\/check-runs(\/|$)/.test(path) && method !== 'GET') || (analysis?.mutations.length ?? 0) > 0)) {
+      registerLeakable(`GitHub emulator: ${method} ${path} body`, rawBody.toString('utf8'))
+    }
 
     const fault = this.takeFault(found?.op.operationId, analysis)
     if (fault?.kind === 'reset') { req.socket.destroy(); return }

@@ -37,6 +37,15 @@ export interface RuntimeEnvOptions {
    * saying which variables its runner sets, so this shape is our reading of the toolkit's config.ts).
    */
   ghes?: boolean
+  /**
+   * The repository the run's head commit comes from (default: the repository itself). A pull
+   * request from a fork runs in the base repository (its artifacts are listed there) with the
+   * fork as head repository: GitHub's list-artifacts reply then has a `workflow_run.head_repository_id`
+   * that differs from its `repository_id` (the `artifact` schema of @octokit/openapi; "Events that
+   * trigger workflows", pull_request: workflows from forks run with a read-only GITHUB_TOKEN and
+   * no secrets, https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request).
+   */
+  headRepository?: string
 }
 
 export interface RuntimeCall {
@@ -203,6 +212,7 @@ export async function startRuntimeEmulator(): Promise<RuntimeEmulator> {
         runId: o.runId,
         headBranch: o.ref.replace(/^refs\/heads\//, ''),
         headSha: o.headSha ?? '0'.repeat(40),
+        ...(o.headRepository ? { headRepository: o.headRepository } : {}),
       }
       state.runs.set(runBackendId, run)
       const scopes: CacheScope[] = [

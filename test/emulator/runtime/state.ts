@@ -6,6 +6,8 @@ export interface RunInfo {
   runId: number
   headBranch: string
   headSha: string
+  /** A fork's full name when the run is a fork's pull request run (see RuntimeEnvOptions). */
+  headRepository?: string
 }
 
 export interface ArtifactRecord {
