@@ -7,7 +7,7 @@ import { request } from '@octokit/request'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { mountActionsJobs, type ActionsJobs } from './emulator/github-actions-jobs.ts'
 import { startGitHubEmulator, type GitHubEmulator } from './emulator/github/index.ts'
-import { validateReply } from './emulator/github/openapi-replies.ts'
+import { validateResponse as validateReply } from './emulator/openapi-responses.ts'
 
 let gh: GitHubEmulator
 let jobs: ActionsJobs

@@ -59,7 +59,7 @@ test('every output of action.yml is in a README output table, and every name the
 // The commands src/run.ts dispatches, each named in the `command` row of an input table.
 test('every command has an input table (its `command` row) and an output table', () => {
   const commands = [...fs.readFileSync(path.join(root, 'src/run.ts'), 'utf8').matchAll(/^ {2}(\w+): \(\) => import\(/gm)].map((m) => m[1]!)
-  expect(commands).toEqual(['token', 'queued', 'building', 'built', 'conclude', 'reconcile', 'rerequested'])
+  expect(commands).toEqual(['token', 'queued', 'building', 'built', 'conclude', 'reconcile', 'rerequested', 'mirror'])
   const commandRows = inputTables.map((rows) => rows.find((r) => r.first === '`command`'))
   expect(commandRows.every(Boolean)).toBe(true)
   const tabled = commandRows.flatMap((r) => [...r!.second.matchAll(/`([a-z]+)`/g)].map((m) => m[1]!))

@@ -36,6 +36,11 @@ export interface ApplyContext {
    * externalId(build, record).
    */
   adoptable?(runs: ListedCheckRun[], build: string, record: CheckRunRecord): ListedCheckRun | undefined
+  /**
+   * The app's runs on the commit as this step already listed them (to rebuild its state), before
+   * any of its writes: used instead of listing again before writing.
+   */
+  listed?: ListedCheckRun[]
   /** Passed to createAndUpdateCheckRuns (tests lower the gap). */
   maxPerRequest?: number
   minMsBetweenRequests?: number
@@ -113,7 +118,7 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
   const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
   let before: ListedCheckRun[] | Error = []
   if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {
-    before = await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
+    before = ctx.listed ?? (await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`)))
   }
   if (!(before instanceof Error)) before = [...before, ...(await unlistedRuns(github, writes, before, ctx))]
 

@@ -212,6 +212,9 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, kno
   const plannedData = { ...emptyServiceData(key), check_runs: { ...local.check_runs } }
   for (const op of writes) setOwn(plannedData.check_runs, op.build, op.record)
   if (aggregate && data.aggregate === undefined) plannedData.aggregate = { since: now, reason: decision.reason ?? 'aggregate mode' }
+  // The jobs listing names every job of the run: the suite's builds are registered, as a queued
+  // step registers them (src/checks/conclusion.ts completes only a registered suite by itself).
+  plannedData.registered = data.registered ?? { since: now }
   const after = mergeServiceData(data, plannedData)
 
   // The CONCLUSION run: opened at the first event (pending in branch protection), completed

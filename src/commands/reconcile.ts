@@ -143,7 +143,8 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     totals: { resent: 0, adopted: 0, timed_out: 0, compacted: 0, deletes_left: 0, forgotten: 0, conclusions: 0, unsynced: 0, errors: 0 },
     reconciled: [],
   }
-  const progress = progressReporter(pending.length)
+  // Counted like the final line: every suite the index knows, the settled ones looked at already.
+  const progress = progressReporter(entries.length, entries.length - pending.length)
   let learned = added > 0 || !stored
   for (let i = 0; i < pending.length; i++) {
     // At least one suite per run, so that every run makes progress.
@@ -231,11 +232,11 @@ function done(r: SuiteReport): string {
  * A progress line at least every `intervalMs` (30 s; GITHUB_APP_CI_PROGRESS_MS in tests) while
  * suites are being looked at, so a long pass never looks hung.
  */
-function progressReporter(total: number) {
+function progressReporter(total: number, alreadyLooked = 0) {
   const started = Date.now()
   const text = Number(process.env.GITHUB_APP_CI_PROGRESS_MS)
   const intervalMs = Number.isFinite(text) && text > 0 ? text : 30_000
-  let looked = 0
+  let looked = alreadyLooked
   let repaired = 0
   const timer = setInterval(() => {
     core.info(

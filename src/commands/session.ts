@@ -119,6 +119,8 @@ export interface Session {
   rateLimitRemaining(): number | undefined
   /** How many requests this step made to GitHub's API (for the log and the report). */
   requestCount(): number
+  /** The app's runs on a commit as this step listed them, until its next write (suite-writes.ts). */
+  listing?: { headSha: string; runs: ListedCheckRun[] }
 }
 
 export interface OpenSessionOptions {
@@ -387,6 +389,7 @@ async function rebuildFromGitHub(session: Session, key: SuiteKey, result: SuiteR
     core.warning(`Could not list the check runs on ${key.head_sha} to rebuild the state: ${githubMessage(error)}.`)
     return
   }
+  session.listing = { headSha: key.head_sha, runs }
   const hash = suiteHash(key)
   const conclusionKey = buildKey(CONCLUSION_BUILD)
   const idsByKey = new Map<string, string>()

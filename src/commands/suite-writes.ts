@@ -4,11 +4,11 @@
 import * as core from '@actions/core'
 import { isNoCommit, noCommitError } from '../github/commit-errors.ts'
 import { applyPlan, type AppliedBuild } from '../checks/apply.ts'
-import { mayAlreadyExist, type WriteOperation } from '../checks/rules.ts'
+import { githubStatus, mayAlreadyExist, type WriteOperation } from '../checks/rules.ts'
 import { externalId, findAdoptable, recordOf } from '../checks/service-data.ts'
 import { outputFor } from '../checks/titles.ts'
-import type { Annotation, CheckRunOutput, ServiceData } from '../checks/types.ts'
-import { repositoryNodeId } from '../github/check-runs.ts'
+import type { Annotation, CheckRunOutput, ServiceData, SuiteKey } from '../checks/types.ts'
+import { repositoryNodeId, type ListedCheckRun } from '../github/check-runs.ts'
 import { githubMessage } from '../github/client.ts'
 import { conclusionMayExist, conclusionRecordAfter, type ConclusionPlan } from './conclusion-run.ts'
 import { CONCLUSION_BUILD, conclusionExternalId, type Session } from './session.ts'
@@ -52,10 +52,15 @@ export async function sendWrites(
   const { key } = session
   const node = await nodeIdFor(session, data)
   const target = conclusion?.op?.record.generation ?? 1
+  // A listing this step made (to rebuild its state) serves apply too; after the writes it is kept
+  // with what they wrote (mirror's watch writes again in the same process).
+  const listed = session.listing?.headSha === key.head_sha ? session.listing.runs : undefined
+  delete session.listing
   const applied = await applyPlan(session.github, ops, {
     owner: session.ctx.owner,
     repo: session.ctx.repo,
     headSha: key.head_sha,
+    ...(listed ? { listed } : {}),
     repositoryNodeId: node.id,
     appId: session.auth.appId,
     externalId: (build, record) =>
@@ -84,9 +89,25 @@ export async function sendWrites(
     const resend = a.record.state_synced ? '' : '. Recorded as unsynced: the next `command: reconcile` re-sends it.'
     core.warning(`${a.build === CONCLUSION_BUILD ? 'CONCLUSION check run' : `build "${a.build}"`}: ${a.warning}${resend}`)
   }
+  if (listed) session.listing = { headSha: key.head_sha, runs: withWritten(listed, applied, key) }
   const result: WritesResult = { builds: applied.filter((a) => a.build !== CONCLUSION_BUILD) }
   const c = applied.find((a) => a.build === CONCLUSION_BUILD)
   if (c) result.conclusion = { applied: c, record: conclusionRecordAfter(c, now) }
   if (node.lookedUp) result.lookedUpRepositoryNodeId = node.id
   return result
+}
+
+/** A listing of the commit's runs with what this step's writes confirmed (the runs GitHub answered with). */
+function withWritten(listed: ListedCheckRun[], applied: AppliedBuild[], key: SuiteKey): ListedCheckRun[] {
+  const runs = new Map(listed.map((r) => [r.id, r]))
+  for (const a of applied) {
+    const r = a.record
+    if (!r.state_synced || r.check_run_id === undefined || r.node_id === undefined) continue
+    const external_id = a.build === CONCLUSION_BUILD ? conclusionExternalId(key, r.generation) : externalId(key, a.build, r.generation)
+    runs.set(r.check_run_id, {
+      id: r.check_run_id, node_id: r.node_id, name: r.name, external_id, status: githubStatus(r.state),
+      conclusion: r.state === 'built' ? (r.conclusion ?? null) : null, html_url: a.url ?? null,
+    })
+  }
+  return [...runs.values()]
 }

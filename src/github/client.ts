@@ -136,7 +136,7 @@ function requestLog(octokit: Octokit) {
     const line = (outcome: string, headers?: Record<string, unknown>) => {
       const left = headers?.['x-ratelimit-remaining']
       core.debug(
-        `GitHub ${describe(o as { method?: string; url?: string })} → ${outcome} in ${Math.round(performance.now() - started)} ms` +
+        `GitHub ${routeOf(o as { method?: string; url?: string })} → ${outcome} in ${Math.round(performance.now() - started)} ms` +
           (left === undefined ? '' : `, rate limit remaining ${String(left)}`),
       )
     }
@@ -171,6 +171,20 @@ function secretGuard(octokit: Octokit) {
 // the log sees every attempt, and the secret guard (registered last) refuses before any attempt.
 const Client = GitHub.plugin(attemptTimeout, requestLog, retry, throttle, plainTooManyRequests, secretGuard)
 export type GitHubClient = InstanceType<typeof Client>
+
+/**
+ * A request as its route template. Octokit's paginate asks for the next pages (and its first) by
+ * full URL, values and query included: those are turned back into a template.
+ */
+function routeOf(options: { method?: string; url?: string }): string {
+  const url = options.url ?? ''
+  if (!/^https?:\/\//.test(url)) return describe(options)
+  const path = new URL(url).pathname
+    .replace(/\/repos\/[^/]+\/[^/]+/, '/repos/{owner}/{repo}')
+    .replace(/\/[0-9a-f]{40}(?=\/|$)/gi, '/{sha}')
+    .replace(/\/\d+(?=\/|$)/g, '/{id}')
+  return `${options.method ?? 'GET'} ${path.replace(/^\/api\/v3(?=\/)/, '')}`
+}
 
 function describe(options: { method?: string; url?: string }): string {
   return `${options.method ?? 'GET'} ${options.url ?? ''}`

@@ -62,11 +62,16 @@ const relPath = (key: string) => `${DIR}/${key}.json`
 function fileOf(cacheKey: string): string {
   const dir = path.resolve(DIR)
   const file = path.resolve(dir, `${cacheKey}.json`)
-  if (!isFragmentName(cacheKey) || path.dirname(file) !== dir) {
+  if (!(isFragmentName(cacheKey) || isIndexKey(cacheKey)) || path.dirname(file) !== dir) {
     throw new StoreError('cache', 'failed', `cache key ${JSON.stringify(cacheKey.slice(0, 200))} is not a fragment name; it was not used.`)
   }
   return file
 }
+/** Reconcile's index entries: INDEX_KEY_PREFIX then the writer's run, attempt, job and step (plain characters only). */
+function isIndexKey(cacheKey: string): boolean {
+  return cacheKey.startsWith(INDEX_KEY_PREFIX) && /^[A-Za-z0-9._-]{1,512}$/.test(cacheKey) && !cacheKey.includes('..')
+}
+
 /** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
 const RESTORE_ATTEMPTS = 2
 

@@ -3,6 +3,7 @@
 // row runs the real dist/ against the emulators and asserts what GitHub (the emulator) received:
 // nothing it should not have. Fork runs are modelled as GitHub's artifact listing shows them
 // (`workflow_run.head_repository_id` differs from `repository_id`: test/emulator/runtime/index.ts).
+import { sealWith } from '../sealed.ts'
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -79,11 +80,15 @@ async function asJob<T>(o: Partial<RuntimeEnvOptions> & { runId: number }, fn: (
   }
 }
 
-/** Uploads a fragment artifact the way any job holding a runtime token can. */
+/**
+ * Uploads a fragment artifact the way any job holding a runtime token can, sealed with the app's
+ * key: the worst case, which the fragment tags cannot tell from a genuine fragment (an unsealed
+ * one is set aside anyway: test/attacks/forged-state.test.ts), so these checks must hold alone.
+ */
 async function upload(o: Partial<RuntimeEnvOptions> & { runId: number; nameRunId?: number }, key: SuiteKey, data: ServiceData): Promise<string> {
   return asJob(o, async () => {
     const writer = { run_id: o.nameRunId ?? o.runId, run_attempt: 1, job: 'untrusted', step: `s-${randomBytes(4).toString('hex')}` }
-    return (await new ArtifactStore({ retentionDays: 1 }).writeFragment(key, serializeServiceData(data), writer)).name!
+    return (await new ArtifactStore({ retentionDays: 1 }).writeFragment(key, sealWith(gh.app.privateKeyPkcs1, key, serializeServiceData(data)), writer)).name!
   })
 }
 

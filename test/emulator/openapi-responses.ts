@@ -26,9 +26,22 @@ function load(): { spec: Spec; ajv: Ajv } {
     ajv = new Ajv({ strict: false, allErrors: true })
     ;(addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv)
     for (const f of ['int64', 'int32', 'double', 'timestamp', 'repo.nwo', 'binary', 'uri-template']) ajv.addFormat(f, true)
-    ajv.addSchema({ $id: 'github', components: spec.components })
+    ajv.addSchema({ $id: 'github', components: nullableEnums(spec.components) })
   }
   return { spec, ajv }
+}
+
+/**
+ * OpenAPI 3.0's `nullable` beside an `enum` (e.g. a job's conclusion, null until it completes):
+ * JSON Schema wants null in the enum as well, or a documented null reply fails the enum.
+ */
+function nullableEnums(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullableEnums)
+  if (!schema || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(schema)) out[k] = nullableEnums(v)
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null]
+  return out
 }
 
 /** Problems with a reply of `operationId` with `status`, as readable strings; empty when it matches. */
@@ -44,7 +57,7 @@ export function validateResponse(operationId: string, status: number, body: unkn
       }
     }
     // Schemas refer to '#/components/…' of the description: re-root them on the added document.
-    validate = schema ? ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"github#/components/'))) : null
+    validate = schema ? ajv.compile(nullableEnums(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"github#/components/'))) as object) : null
     compiled.set(key, validate)
   }
   if (validate === null) return [`${operationId}: no JSON schema for a ${status} reply in GitHub's OpenAPI description`]

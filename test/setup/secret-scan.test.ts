@@ -116,7 +116,7 @@ describe('the scan covers what the action leaves behind', () => {
 
   it('finds a secret in any field of a check run the GitHub emulator received (REST and GraphQL)', async () => {
     const rest = await h.rest({ checks: 'write' })
-    const jwt = h.github.issuedSecrets().find((s) => s.split('.').length === 3)!
+    const jwt = h.github.issuedSecrets().find((s) => !s.startsWith('ghs_') && s.split('.').length === 3)! // a stateless ghs_ token holds dots too
     const keyLine = body(h.github.app.privateKeyPkcs1)[12]!
     await scanPending()
     const { data } = await rest.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
