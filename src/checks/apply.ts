@@ -146,14 +146,6 @@ export async function applyPlan(github: Octokit, planned: PlannedWrite[], ctx: A
     writes[i]!.adopt
       ? writes[i]!.adopt!(runs)
       : runs.filter((r) => r.external_id === fields[i]!.external_id).sort((a, b) => b.id - a.id)[0]
-  // A completed run is final on GitHub (test/emulator/github/checks-store.ts cites why): one that
-  // already shows the planned end gets only its content; one that shows another end is left
-  // alone and a new run of the same name is created (GitHub shows the newest).
-  const onto = (run: ListedCheckRun, f: Fields): CheckRunItem | undefined => {
-    if (run.status !== 'completed') return { kind: 'update', node_id: run.node_id, ...f }
-    if (!showsEnd(run, f)) return undefined
-    return { kind: 'update', node_id: run.node_id, ...contentOnly(f) }
-  }
 
   let repositoryId = typeof ctx.repositoryNodeId === 'string' ? ctx.repositoryNodeId : undefined
   if (ctx.repositoryNodeId === undefined) {
@@ -186,32 +178,13 @@ export async function applyPlan(github: Octokit, planned: PlannedWrite[], ctx: A
 
   let first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   writes.forEach((op, i) => {
-    const f = fields[i]!
     if (before instanceof Error && (mayExist[i] || op.op === 'update')) {
       return failed(i, `not sent, ${before.message}`, undefined, true)
     }
-    const runs = before as ListedCheckRun[]
-    if (op.op === 'create') {
-      const adopted = mayExist[i] ? adopt(runs, i) : undefined
-      if (adopted && ctx.adoptAsShown && showsEnd(adopted, f) && (adopted.external_id === f.external_id || adopted.status === 'completed')) {
-        // GitHub already shows it: the reply was lost, not the write.
-        done(i, { check_run_id: adopted.id, node_id: adopted.node_id })
-        adoptedAs.set(i, 'as-shown')
-        return
-      }
-      const item = adopted && onto(adopted, op.adoptedKeepsLink ? withoutLink(f) : f)
-      if (item) {
-        adoptedAs.set(i, 'updated')
-        return first.push({ i, item, adopted })
-      }
-      return first.push({ i, item: { kind: 'create', ...f } })
-    }
-    const target = updateTarget(op.check_run_id, f.external_id, runs)
-    if (target) return first.push({ i, item: { kind: 'update', node_id: target.node_id, ...f } })
-    // The stored id names no run of this build on this commit: adopt this build's run, or create one.
-    const adopted = adopt(runs, i)
-    if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
-    first.push({ i, item: { kind: 'create', ...f } })
+    const step = firstStep(op, fields[i]!, mayExist[i]!, (runs) => adopt(runs, i), before as ListedCheckRun[], !!ctx.adoptAsShown)
+    if (step.adoptedAs) adoptedAs.set(i, step.adoptedAs)
+    if (step.item) first.push({ i, item: step.item, adopted: step.adopted })
+    else done(i, { check_run_id: step.adopted!.id, node_id: step.adopted!.node_id })
   })
   if (first.length > 0 && typeof ctx.repositoryNodeId === 'function') {
     try {
@@ -303,6 +276,47 @@ function asCreate(w: PlannedWrite): PlannedWrite {
 function withoutLink(f: Fields): Fields {
   const { details_url: _d, ...rest } = f
   return rest
+}
+
+/**
+ * What the first request does for one write, given the listing: create, update the run its id
+ * names, or adopt a run (an update, or with adoptAsShown no request: `item` absent).
+ */
+function firstStep(
+  w: PlannedWrite,
+  f: Fields,
+  mayExist: boolean,
+  adopt: (runs: ListedCheckRun[]) => ListedCheckRun | undefined,
+  runs: ListedCheckRun[],
+  adoptAsShown: boolean,
+): { item?: CheckRunItem; adopted?: ListedCheckRun; adoptedAs?: 'updated' | 'as-shown' } {
+  if (w.op === 'create') {
+    const adopted = mayExist ? adopt(runs) : undefined
+    if (adopted && adoptAsShown && showsEnd(adopted, f) && (adopted.external_id === f.external_id || adopted.status === 'completed')) {
+      // GitHub already shows it: the reply was lost, not the write.
+      return { adopted, adoptedAs: 'as-shown' }
+    }
+    const item = adopted && onto(adopted, w.adoptedKeepsLink ? withoutLink(f) : f)
+    if (item) return { item, adopted, adoptedAs: 'updated' }
+    return { item: { kind: 'create', ...f } }
+  }
+  const target = updateTarget(w.check_run_id, f.external_id, runs)
+  if (target) return { item: { kind: 'update', node_id: target.node_id, ...f } }
+  // The stored id names no run of this build on this commit: adopt this build's run, or create one.
+  const adopted = adopt(runs)
+  if (adopted) return { item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted }
+  return { item: { kind: 'create', ...f } }
+}
+
+/**
+ * A completed run is final on GitHub (test/emulator/github/checks-store.ts cites why): one that
+ * already shows the planned end gets only its content; one that shows another end is left alone
+ * (undefined: a new run of the same name is created, which GitHub shows as the newest).
+ */
+function onto(run: ListedCheckRun, f: Fields): CheckRunItem | undefined {
+  if (run.status !== 'completed') return { kind: 'update', node_id: run.node_id, ...f }
+  if (!showsEnd(run, f)) return undefined
+  return { kind: 'update', node_id: run.node_id, ...contentOnly(f) }
 }
 
 /** Whether GitHub's run shows the status (and, completed, the conclusion) planned. */
