@@ -7,14 +7,13 @@ import { startGitHubEmulator, type GitHubEmulator } from './emulator/github/inde
 import { createGitHubClient } from '../src/github/client.ts'
 import {
   createAndUpdateCheckRuns,
-  findCheckRunsByExternalId,
   repositoryNodeId,
   repositoryNodeIdFromEvent,
   mutationDocument,
   type Octokit,
 } from '../src/github/check-runs.ts'
-import { applyPlan, type ApplyContext } from '../src/checks/apply.ts'
-import { mayAlreadyExist, planTransition } from '../src/checks/rules.ts'
+import { applyPlan, type ApplyContext, type PlannedWrite } from '../src/checks/apply.ts'
+import { mayAlreadyExist, planTransition, type WriteOperation } from '../src/checks/rules.ts'
 import { emptyServiceData, externalId, findAdoptable } from '../src/checks/service-data.ts'
 import type { Annotation, CheckRunRecord, Operation, Transition } from '../src/checks/types.ts'
 
@@ -67,8 +66,31 @@ function record(build: string, state: CheckRunRecord['state'], extra: Partial<Ch
   }
 }
 
+/** What these tests vary per write: how each build's external id, output and adoption are made. */
+interface TestContext extends ApplyContext {
+  externalId(build: string, record: CheckRunRecord): string
+  outputFor(op: WriteOperation): PlannedWrite['output']
+  mayAlreadyExist?(build: string): boolean
+  adoptable?(runs: Parameters<NonNullable<PlannedWrite['adopt']>>[0], build: string): ReturnType<NonNullable<PlannedWrite['adopt']>>
+}
+
+/** The plan's writes as apply takes them (skips send nothing), then applied. */
+function apply(ops: Operation[], c: TestContext) {
+  const planned = ops
+    .filter((op): op is WriteOperation => op.op !== 'skip')
+    .map((op): PlannedWrite => ({
+      ...op,
+      target: 'build',
+      externalId: c.externalId(op.build, op.record),
+      output: c.outputFor(op),
+      mayAlreadyExist: c.mayAlreadyExist?.(op.build) ?? false,
+      ...(c.adoptable ? { adopt: (runs) => c.adoptable!(runs, op.build) } : {}),
+    }))
+  return applyPlan(github, planned, c) as Promise<{ build: string; record: CheckRunRecord; url?: string; warning?: string }[]>
+}
+
 /** Requests go out back to back here; the 100-creates test checks the real 1 s spacing. */
-function context(headSha: string, annotations: (build: string) => Annotation[] = () => [], minMsBetweenRequests = 0): ApplyContext {
+function context(headSha: string, annotations: (build: string) => Annotation[] = () => [], minMsBetweenRequests = 0): TestContext {
   return {
     minMsBetweenRequests,
     owner,
@@ -119,7 +141,7 @@ describe('createAndUpdateCheckRuns', () => {
   it('creates 100 runs in 3 requests of 34, 34 and 32, at least 1 s apart', async () => {
     const sha = newSha()
     mark = emu.requests.length
-    const results = await applyPlan(github, creates(100), context(sha, undefined, 1000))
+    const results = await apply(creates(100), context(sha, undefined, 1000))
 
     const batches = graphqlRequests()
     expect(batches.map((r) => r.graphqlOperations!.length)).toEqual([34, 34, 32])
@@ -190,14 +212,14 @@ describe('createAndUpdateCheckRuns', () => {
 
   it('updates many runs per request with aliases, and skips send nothing', async () => {
     const sha = newSha()
-    const created = await applyPlan(github, creates(40), context(sha))
+    const created = await apply(creates(40), context(sha))
     const plan: Operation[] = created.map((c, i) => {
       const next = record(`b${i}`, i % 2 ? 'built' : 'building', i % 4 === 1 ? { conclusion: 'failure' } : {})
       return { op: 'update', build: c.build, check_run_id: c.record.check_run_id!, node_id: c.record.node_id, record: next }
     })
     plan.push({ op: 'skip', build: 'b99', reason: 'out of order' })
     mark = emu.requests.length
-    const results = await applyPlan(github, plan, context(sha))
+    const results = await apply(plan, context(sha))
 
     expect(graphqlRequests().map((r) => r.graphqlOperations)).toEqual([
       Array(34).fill('updateCheckRun'),
@@ -226,13 +248,13 @@ describe('createAndUpdateCheckRuns', () => {
 
   it("finds the node id of an update with one listing; an id that names no run of the build's creates one", async () => {
     const sha = newSha()
-    const [created] = await applyPlan(github, creates(1), context(sha))
+    const [created] = await apply(creates(1), context(sha))
     mark = emu.requests.length
     const plan: Operation[] = [
       { op: 'update', build: 'b0', check_run_id: created!.record.check_run_id!, record: record('b0', 'building') },
       { op: 'update', build: 'gone', check_run_id: 999_999_999, record: record('b1', 'building') },
     ]
-    const [found, gone] = await applyPlan(github, plan, context(sha))
+    const [found, gone] = await apply(plan, context(sha))
     expect(found!.record).toMatchObject({ state_synced: true, node_id: created!.record.node_id })
     expect(runsOn(sha)[0]!.status).toBe('in_progress')
     // Not on the commit (or another suite's run): never updated by that id; the build gets a run of its own.
@@ -245,13 +267,13 @@ describe('createAndUpdateCheckRuns', () => {
 
   it("never updates a run of another commit by a stored id: the build gets a run on its own commit", async () => {
     const other = newSha()
-    const [elsewhere] = await applyPlan(github, creates(1), context(other))
+    const [elsewhere] = await apply(creates(1), context(other))
     const sha = newSha()
     mark = emu.requests.length
     const plan: Operation[] = [{
       op: 'update', build: 'b0', check_run_id: elsewhere!.record.check_run_id!, node_id: elsewhere!.record.node_id, record: record('b0', 'building'),
     }]
-    const [result] = await applyPlan(github, plan, context(sha))
+    const [result] = await apply(plan, context(sha))
     expect(runsOn(other)[0]).toMatchObject({ id: elsewhere!.record.check_run_id, status: 'queued' })
     expect(runsOn(sha).map((r) => [r.name, r.status])).toEqual([['build b0', 'in_progress']])
     expect(result!.record.check_run_id).toBe(runsOn(sha)[0]!.id)
@@ -261,7 +283,7 @@ describe('createAndUpdateCheckRuns', () => {
   it('puts 120 annotations on a run in 3 requests: 50 with the create, then 50 and 20 appended', async () => {
     const sha = newSha()
     mark = emu.requests.length
-    const [result] = await applyPlan(github, creates(1, 'built'), context(sha, () => annotationsFor(120)))
+    const [result] = await apply(creates(1, 'built'), context(sha, () => annotationsFor(120)))
     expect(graphqlRequests().map((r) => r.graphqlOperations)).toEqual([['createCheckRun'], ['updateCheckRun'], ['updateCheckRun']])
     const [run] = runsOn(sha)
     expect(result!.record).toMatchObject({ state_synced: true, check_run_id: run!.id })
@@ -293,7 +315,7 @@ describe('lost replies and 5xx on creates', () => {
     const sha = newSha()
     emu.faults.add({ match: 'graphql:createCheckRun', kind: 'drop-after-write' })
     mark = emu.requests.length
-    const results = await applyPlan(github, creates(40), context(sha))
+    const results = await apply(creates(40), context(sha))
 
     const runs = runsOn(sha)
     expect(runs).toHaveLength(40)
@@ -312,7 +334,7 @@ describe('lost replies and 5xx on creates', () => {
     const sha = newSha()
     emu.faults.add({ match: 'graphql:createCheckRun', kind: 'status', status: 502 })
     mark = emu.requests.length
-    const results = await applyPlan(github, creates(3, 'building'), context(sha))
+    const results = await apply(creates(3, 'building'), context(sha))
 
     const runs = runsOn(sha)
     expect(runs).toHaveLength(3)
@@ -339,7 +361,7 @@ describe('lost replies and 5xx on creates', () => {
     })
     const [older] = runsOn(sha)
     emu.faults.add({ match: 'graphql:createCheckRun', kind: 'status', status: 502 })
-    const [result] = await applyPlan(github, creates(1, 'built'), context(sha))
+    const [result] = await apply(creates(1, 'built'), context(sha))
     const runs = runsOn(sha)
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ id: older!.id, status: 'completed', conclusion: 'success', output: { title: 'b0: built' } })
@@ -349,7 +371,7 @@ describe('lost replies and 5xx on creates', () => {
   it('records a create as not synced, without an id, when GitHub keeps failing', async () => {
     const sha = newSha()
     emu.faults.add({ match: 'graphql:createCheckRun', kind: 'status', status: 502, times: 2 })
-    const [result] = await applyPlan(github, creates(1), context(sha))
+    const [result] = await apply(creates(1), context(sha))
     expect(result!.record.state_synced).toBe(false)
     expect(result!.record.check_run_id).toBeUndefined()
     expect(result!.warning).toMatch(/502/)
@@ -358,12 +380,12 @@ describe('lost replies and 5xx on creates', () => {
 
   it('records an update that failed as not synced, keeping the id', async () => {
     const sha = newSha()
-    const [created] = await applyPlan(github, creates(1), context(sha))
+    const [created] = await apply(creates(1), context(sha))
     emu.faults.add({ match: 'graphql:updateCheckRun', kind: 'status', status: 422 })
     const op: Operation = {
       op: 'update', build: 'b0', check_run_id: created!.record.check_run_id!, node_id: created!.record.node_id, record: record('b0', 'built'),
     }
-    const [result] = await applyPlan(github, [op], context(sha))
+    const [result] = await apply([op], context(sha))
     expect(result!.record).toMatchObject({ state_synced: false, check_run_id: created!.record.check_run_id, node_id: created!.record.node_id, state: 'built' })
     expect(result!.warning).toMatch(/422/)
     expect(runsOn(sha)[0]!.status).toBe('queued')
@@ -375,7 +397,7 @@ describe('rules and apply together', () => {
     const sha = newSha()
     const key = { repository: `${owner}/${repo}`, head_sha: sha, suite: 'ci' }
     const data = emptyServiceData(key)
-    const ctx: ApplyContext = {
+    const ctx: TestContext = {
       ...context(sha),
       externalId: (build, r) => externalId(key, build, r.generation),
       mayAlreadyExist: (build) => mayAlreadyExist(data.check_runs[build]),
@@ -383,7 +405,7 @@ describe('rules and apply together', () => {
     }
     const step = async (t: Transition) => {
       const plan = planTransition(data, ['b0'], t, (b) => `ci / ${b}`)
-      const [applied] = await applyPlan(github, plan.operations, ctx)
+      const [applied] = await apply(plan.operations, ctx)
       data.check_runs.b0 = applied!.record
       return applied!
     }
@@ -408,20 +430,5 @@ describe('rules and apply together', () => {
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ id: lost!.id, status: 'completed', conclusion: 'failure', external_id: externalId(key, 'b0', 2) })
     expect(built.record).toMatchObject({ state: 'built', generation: 2, state_synced: true, check_run_id: lost!.id, node_id: lost!.node_id })
-  }, 20_000)
-})
-
-describe('findCheckRunsByExternalId', () => {
-  it('pages through more than 100 runs and maps external_id to the run', async () => {
-    const sha = newSha()
-    const items = Array.from({ length: 130 }, (_, i) => ({ kind: 'create' as const, name: `n${i}`, status: 'queued' as const, external_id: `x${i}` }))
-    await createAndUpdateCheckRuns(github, { repositoryNodeId: repoNodeId, headSha: sha, items, minMsBetweenRequests: 0 })
-    mark = emu.requests.length
-    const found = await findCheckRunsByExternalId(github, { owner, repo, headSha: sha, appId: emu.app.id, externalIds: ['x0', 'x129', 'nope'] })
-    expect(emu.requests.slice(mark).map((r) => r.operationId)).toEqual(['checks/list-for-ref', 'checks/list-for-ref'])
-    const runs = runsOn(sha)
-    expect(found.get('x0')).toMatchObject({ id: runs.find((r) => r.external_id === 'x0')!.id, status: 'queued', conclusion: null })
-    expect(found.get('x129')?.node_id).toBe(runs.find((r) => r.external_id === 'x129')!.node_id)
-    expect(found.has('nope')).toBe(false)
   }, 20_000)
 })

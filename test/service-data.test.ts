@@ -21,6 +21,7 @@ import {
   suiteHash,
 } from '../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../src/checks/types.ts'
+import { fragmentSuiteHash } from '../src/store/naming.ts'
 
 const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'a'.repeat(40), suite: 'ci' }
 const T0 = Date.UTC(2025, 0, 1)
@@ -428,5 +429,20 @@ describe('suite extras inside the document', () => {
     const text = JSON.stringify({ ...emptyServiceData(key), conclusion_run: { state: 'done' } })
     expect(() => parseServiceData(text)).toThrow(CorruptStateError)
     expect(() => parseServiceData(text)).toThrow(/conclusion_run\.state/)
+  })
+})
+
+describe('suite hashes', () => {
+  // Both are written to GitHub or a store already: pinned, so that neither changes by accident.
+  const key = { repository: 'Octo-Org/Repo-A', head_sha: 'ABCDEF0000000000000000000000000000000001', suite: 'CI' }
+  it('external ids hash the key as given; fragment names hash it with repository and sha in lower case', () => {
+    expect(suiteHash(key)).toBe('d253b8d2253ee2d6')
+    expect(fragmentSuiteHash(key)).toBe('232293dc5a887f53')
+    expect(externalId(key, 'linux', 1)).toBe('gac1:d253b8d2253ee2d6:linux:1')
+  })
+  it('agree for a lower-case repository and sha', () => {
+    const lower = { ...key, repository: key.repository.toLowerCase(), head_sha: key.head_sha.toLowerCase() }
+    expect(fragmentSuiteHash(lower)).toBe(suiteHash(lower))
+    expect(fragmentSuiteHash(lower)).toBe(fragmentSuiteHash(key))
   })
 })

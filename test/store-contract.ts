@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { SuiteKey } from '../src/checks/types.ts'
 import { createGitHubClient } from '../src/github/client.ts'
 import { StoreError } from '../src/store/errors.ts'
-import { buildTag, parseFragmentName, suiteHash } from '../src/store/naming.ts'
+import { buildTag, parseFragmentName, fragmentSuiteHash } from '../src/store/naming.ts'
 import type { RestTarget } from '../src/store/rest.ts'
 import type { FragmentRef, StateStore, WriterId } from '../src/store/store.ts'
 import { mountActionsStorage } from './emulator/github-actions-storage.ts'
@@ -49,9 +49,9 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       const text = JSON.stringify({ version: 1, check_runs: { a: { state: 'queued', note: 'ünïcode ✓' } } })
       const ref = await store.writeFragment(key, text, writer())
       expect(ref.id).not.toBe('')
-      expect(ref.suite_hash).toBe(suiteHash(key))
+      expect(ref.suite_hash).toBe(fragmentSuiteHash(key))
       const read = await store.readFragments(key)
-      expect(read.map((f) => [f.id, f.text, f.suite_hash])).toEqual([[ref.id, text, suiteHash(key)]])
+      expect(read.map((f) => [f.id, f.text, f.suite_hash])).toEqual([[ref.id, text, fragmentSuiteHash(key)]])
     })
 
     it("never shows another suite's fragments", async () => {
@@ -95,8 +95,8 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       const b = await store.writeFragment(key, 'b built', writer({ job: 'b' }), { build: 'b', state: 'built', generation: 2 })
       const o = await store.writeFragment(key, 'odd queued', writer({ job: 'odd' }), { build: odd, state: 'queued', generation: 1 })
       expect(untagged.tag).toBeUndefined()
-      expect(b).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
-      expect(parseFragmentName(o.name ?? o.id)).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag(odd), state: 'queued', generation: 1 })
+      expect(b).toMatchObject({ suite_hash: fragmentSuiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
+      expect(parseFragmentName(o.name ?? o.id)).toMatchObject({ suite_hash: fragmentSuiteHash(key), tag: buildTag(odd), state: 'queued', generation: 1 })
 
       const read = async (builds?: string[]) => {
         let listed: FragmentRef[] | undefined
@@ -108,7 +108,7 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       // Every fragment of the suite is listed, downloaded or not, with what its name says.
       expect(onlyA.listed.map((r) => r.id).sort()).toEqual([untagged.id, a.id, b.id, o.id].sort())
       const listedB = onlyA.listed.find((r) => r.id === b.id)!
-      expect(listedB).toMatchObject({ suite_hash: suiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
+      expect(listedB).toMatchObject({ suite_hash: fragmentSuiteHash(key), tag: buildTag('b'), state: 'built', generation: 2 })
       expect(onlyA.listed.find((r) => r.id === untagged.id)!.tag).toBeUndefined()
       expect((await read([])).texts).toEqual(['matrix'])
       expect((await read([odd, 'b', 'not-reported'])).texts).toEqual(['b built', 'matrix', 'odd queued'])
@@ -135,7 +135,7 @@ export function describeStoreContract(name: string, makeStore: () => StateStore)
       const refB = await store.writeFragment(b, 'in b', writer())
       const listed = await store.listAllFragments()
       const mine = listed.filter((r) => r.id === refA.id || r.id === refB.id)
-      expect(mine.map((r) => r.suite_hash).sort()).toEqual([suiteHash(a), suiteHash(b)].sort())
+      expect(mine.map((r) => r.suite_hash).sort()).toEqual([fragmentSuiteHash(a), fragmentSuiteHash(b)].sort())
       for (const r of mine) expect(Number.isNaN(Date.parse(r.created_at ?? ''))).toBe(false)
       const read = await Promise.all(mine.map((r) => store.readFragment(r)))
       expect(read.map((f) => f.text).sort()).toEqual(['in a', 'in b'])

@@ -24,8 +24,6 @@ export interface AppAuth {
   getTokenDetails(): Promise<InstallationToken>
   /** The app-JWT client (for /app endpoints). */
   appClient: GitHubClient
-  /** Revokes every token this source minted (best effort; returns how many were revoked). */
-  revoke(): Promise<number>
 }
 
 export interface AppAuthOptions {
@@ -134,14 +132,12 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
     current = await mint()
   }
 
-  const minted: string[] = [current.token]
   let renewing: Promise<InstallationToken> | undefined
   const getTokenDetails = async (): Promise<InstallationToken> => {
     if (Date.parse(current.expiresAt) - now() > REFRESH_WINDOW_MS) return current
     renewing ??= mint().then(
       (t) => {
         current = t
-        minted.push(t.token)
         renewing = undefined
         return t
       },
@@ -161,13 +157,5 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
     getToken: async () => (await getTokenDetails()).token,
     getTokenDetails,
     appClient,
-    revoke: async () => {
-      let revoked = 0
-      for (const token of minted.splice(0)) {
-        const result = await revokeInstallationToken(inputs.apiUrl, token).catch(() => 'failed')
-        if (result === 'revoked') revoked++
-      }
-      return revoked
-    },
   }
 }

@@ -73,3 +73,26 @@ export function formatPermissions(p: Record<string, string | undefined>): string
     .map(([name, level]) => `${name}: ${level}`)
     .join(', ')
 }
+
+/**
+ * What a check command's token may do unless permission-* inputs say otherwise: write check runs,
+ * and what its store and command need. step (queued, building, built, conclude, rerequested):
+ * list the cache's entries (store cache); mirror: read the run's jobs; reconcile: list, read and
+ * delete fragments across runs (every store but file:).
+ */
+export function defaultPermissions(command: 'step' | 'mirror' | 'reconcile', store: string): Permissions {
+  const kind = store.trim().toLowerCase()
+  switch (command) {
+    case 'step':
+      return { checks: 'write', ...(kind === 'cache' ? { actions: 'read' } : {}) }
+    case 'mirror':
+      return { checks: 'write', actions: 'read' }
+    case 'reconcile':
+      return { checks: 'write', ...(kind.startsWith('file:') ? {} : { actions: 'write' }) }
+  }
+}
+
+/** The app inputs with `defaultPermissions` when no permission-* input was given. */
+export function withDefaultPermissions<T extends { permissions?: Permissions }>(given: T, command: 'step' | 'mirror' | 'reconcile', store: string): T {
+  return given.permissions ? given : { ...given, permissions: defaultPermissions(command, store) }
+}

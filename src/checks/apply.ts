@@ -1,4 +1,5 @@
-// Runs a plan (rules.ts) against GitHub and records, per build, what is known to have happened.
+// Runs planned writes (a build's, from rules.ts, or the CONCLUSION run's) against GitHub and
+// records, per write, what is known to have happened: the one write path of every command.
 import { describeRequestError } from '../github/request-error.ts'
 import {
   createAndUpdateCheckRuns,
@@ -10,102 +11,155 @@ import {
   type ListedCheckRun,
   type Octokit,
 } from '../github/check-runs.ts'
-import { recordAfter, type WriteOperation } from './rules.ts'
-import type { CheckRunOutput, CheckRunRecord, Operation } from './types.ts'
+import { mayAlreadyExist, recordAfter, type WriteOperation } from './rules.ts'
+import { conclusionExternalId, externalId, findAdoptable } from './service-data.ts'
+import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, SuiteKey } from './types.ts'
+
+/** Which run a write is for: a build's, or the suite's CONCLUSION run. */
+export type WriteTarget = { target: 'build'; build: string } | { target: 'conclusion' }
+
+/** One planned write, with everything apply needs to send it and to adopt a run a lost reply made. */
+export type PlannedWrite = RunWrite & WriteTarget & {
+  externalId: string
+  output: CheckRunOutput
+  /**
+   * The create may duplicate a run an earlier lost reply made (rules.ts mayAlreadyExist of the
+   * recorded record): apply lists the commit's runs and adopts first.
+   */
+  mayAlreadyExist?: boolean
+  /**
+   * The run to adopt (service-data.ts findAdoptable for a build). Default: the newest run whose
+   * external_id equals `externalId`.
+   */
+  adopt?(runs: ListedCheckRun[]): ListedCheckRun | undefined
+  /** An adopted run keeps the link it has (reconcile's CONCLUSION: its own run's page is no better). */
+  adoptedKeepsLink?: boolean
+}
+
+/** A build's write: its external id and adoption from the suite key, `previous` its recorded record. */
+export function buildWrite(op: WriteOperation, key: SuiteKey, previous: CheckRunRecord | undefined, output: CheckRunOutput): PlannedWrite {
+  return {
+    ...op,
+    target: 'build',
+    externalId: externalId(key, op.build, op.record.generation),
+    output,
+    mayAlreadyExist: mayAlreadyExist(previous),
+    adopt: (runs) => findAdoptable(runs, key, op.build, op.record.generation),
+  }
+}
+
+/** The CONCLUSION run's write; `recorded` is its record before. */
+export function conclusionWrite(op: RunWrite, key: SuiteKey, recorded: ConclusionRunRecord | undefined, output: CheckRunOutput): PlannedWrite {
+  return {
+    ...op,
+    target: 'conclusion',
+    externalId: conclusionExternalId(key, op.record.generation),
+    output,
+    // A create may duplicate one a lost reply made in the same generation.
+    mayAlreadyExist: recorded !== undefined && recorded.check_run_id === undefined && recorded.generation === op.record.generation,
+  }
+}
 
 export interface ApplyContext {
   owner: string
   repo: string
   headSha: string
-  /** From the event payload when it has one (repositoryNodeIdFromEvent); else fetched once. */
-  repositoryNodeId?: string
+  /**
+   * From the event payload when it has one (repositoryNodeIdFromEvent); else fetched once. A
+   * function is called only once something is to be sent (reconcile: its per-pass cache).
+   */
+  repositoryNodeId?: string | (() => Promise<string>)
   /** Narrows listings to this app's runs. */
   appId?: number
-  externalId(build: string, record: CheckRunRecord): string
-  outputFor(op: WriteOperation): CheckRunOutput
+  /** The listing made before writing (reconcile: one per commit and pass). Default: a fresh one. */
+  listing?: () => Promise<ListedCheckRun[]>
+  /**
+   * A run adopted for a create that already shows the planned state (with this write's external
+   * id, or completed) is taken as it is, with no request (reconcile: its output only says "sent
+   * again").
+   */
+  adoptAsShown?: boolean
   /** Used when a record carries no transition time. */
   now?: () => Date
-  /**
-   * Builds whose create may duplicate a run an earlier lost reply made (rules.ts
-   * mayAlreadyExist of the recorded record): apply lists the commit's runs and adopts first.
-   */
-  mayAlreadyExist?(build: string): boolean
-  /**
-   * The run to adopt for a build (service-data.ts findAdoptable: the record's generation, else
-   * an open run of an older one). Default: the newest run whose external_id equals
-   * externalId(build, record).
-   */
-  adoptable?(runs: ListedCheckRun[], build: string, record: CheckRunRecord): ListedCheckRun | undefined
-  /**
-   * The app's runs on the commit as this step already listed them (to rebuild its state), before
-   * any of its writes: used instead of listing again before writing.
-   */
-  listed?: ListedCheckRun[]
   /** Passed to createAndUpdateCheckRuns (tests lower the gap). */
   maxPerRequest?: number
   minMsBetweenRequests?: number
 }
 
-/** What became of one build's operation: the record to store. */
+/** What became of one write: the record to store. */
+export type AppliedWrite = WriteTarget & {
+  record: CheckRunRecord
+  url?: string
+  /** Why the record is not synced, or what else went wrong (e.g. annotations not added). */
+  warning?: string
+  /** Nothing was sent: the listing it needed, or the repository's node id, could not be read. */
+  notSent?: true
+  /** A create that adopted a run instead: updated, or taken as it was (adoptAsShown). */
+  adopted?: 'updated' | 'as-shown'
+}
+
+/** A build's applied write. */
 export interface AppliedBuild {
   build: string
   record: CheckRunRecord
   url?: string
-  /** Why the record is not synced, or what else went wrong (e.g. annotations not added). */
   warning?: string
 }
 
 type Fields = CheckRunFields & { name: string; external_id: string }
 
 /**
- * One result per create/update operation, in plan order; skips make no request and no result.
- * Never throws for a GitHub failure: such a build is recorded `state_synced: false`.
+ * One result per write, in order. Never throws for a GitHub failure: such a write is recorded
+ * `state_synced: false`.
  */
-export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyContext): Promise<AppliedBuild[]> {
-  const writes = ops.filter((op): op is WriteOperation => op.op !== 'skip')
+export async function applyPlan(github: Octokit, planned: PlannedWrite[], ctx: ApplyContext): Promise<AppliedWrite[]> {
+  const writes = [...planned]
   if (writes.length === 0) return []
-  const fields = writes.map((op) => fieldsFor(op, ctx))
-  const results: (AppliedBuild | undefined)[] = writes.map(() => undefined)
-  const settle = (i: number, result: AppliedBuild) => (results[i] ??= result)
-  const failed = (i: number, warning: string, adopted?: ListedCheckRun) =>
+  const fields = writes.map((w) => fieldsFor(w, ctx))
+  const results: (AppliedWrite | undefined)[] = writes.map(() => undefined)
+  // Creates that adopted a run (reconcile counts them).
+  const adoptedAs = new Map<number, 'updated' | 'as-shown'>()
+  const finish = (): AppliedWrite[] => {
+    for (const [i, how] of adoptedAs) if (results[i]) results[i]!.adopted = how
+    return results as AppliedWrite[]
+  }
+  const targetOf = (i: number): WriteTarget => {
+    const w = writes[i]!
+    return w.target === 'build' ? { target: 'build', build: w.build } : { target: 'conclusion' }
+  }
+  const settle = (i: number, result: AppliedWrite) => (results[i] ??= result)
+  const failed = (i: number, warning: string, adopted?: ListedCheckRun, notSent?: true) =>
     settle(i, {
-      build: writes[i]!.build,
+      ...targetOf(i),
       record: recordAfter(writes[i]!, { check_run_id: adopted?.id, node_id: adopted?.node_id, synced: false }),
       warning,
+      ...(notSent ? { notSent } : {}),
     })
   const done = (i: number, run: { check_run_id: number; node_id: string; url?: string | null; warning?: string }) =>
     settle(i, {
-      build: writes[i]!.build,
+      ...targetOf(i),
       record: recordAfter(writes[i]!, { check_run_id: run.check_run_id, node_id: run.node_id, synced: true }),
       ...(run.url ? { url: run.url } : {}),
       ...(run.warning ? { warning: run.warning } : {}),
     })
   const adopt = (runs: ListedCheckRun[], i: number) =>
-    ctx.adoptable
-      ? ctx.adoptable(runs, writes[i]!.build, writes[i]!.record)
+    writes[i]!.adopt
+      ? writes[i]!.adopt!(runs)
       : runs.filter((r) => r.external_id === fields[i]!.external_id).sort((a, b) => b.id - a.id)[0]
-  // A completed run is final on GitHub (test/emulator/github/checks-store.ts cites why): one that
-  // already shows the planned end gets only its content; one that shows another end is left
-  // alone and a new run of the same name is created (GitHub shows the newest).
-  const onto = (run: ListedCheckRun, f: Fields): CheckRunItem | undefined => {
-    if (run.status !== 'completed') return { kind: 'update', node_id: run.node_id, ...f }
-    if (!showsEnd(run, f)) return undefined
-    return { kind: 'update', node_id: run.node_id, ...contentOnly(f) }
-  }
 
-  let repositoryId = ctx.repositoryNodeId
-  if (!repositoryId) {
+  let repositoryId = typeof ctx.repositoryNodeId === 'string' ? ctx.repositoryNodeId : undefined
+  if (ctx.repositoryNodeId === undefined) {
     try {
       repositoryId = await repositoryNodeId(github, ctx.owner, ctx.repo)
     } catch (error) {
-      writes.forEach((_, i) => failed(i, `could not read the repository's id: ${message(error)}`))
-      return results as AppliedBuild[]
+      writes.forEach((_, i) => failed(i, `could not read the repository's id: ${message(error)}`, undefined, true))
+      return finish()
     }
   }
   const list = () => listCheckRuns(github, { owner: ctx.owner, repo: ctx.repo, headSha: ctx.headSha, appId: ctx.appId })
   const send = (items: CheckRunItem[]) =>
     createAndUpdateCheckRuns(github, {
-      repositoryNodeId: repositoryId,
+      repositoryNodeId: repositoryId!,
       headSha: ctx.headSha,
       items,
       maxPerRequest: ctx.maxPerRequest,
@@ -115,34 +169,32 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
   // One listing, when needed, before anything is written: runs to adopt instead of creating
   // again, and for every update the run its stored id names (checked to be this build's, and its
   // node id: GraphQL addresses runs by node id).
-  const mayExist = writes.map((op) => op.op === 'create' && !!ctx.mayAlreadyExist?.(op.build))
+  const mayExist = writes.map((w) => w.op === 'create' && !!w.mayAlreadyExist)
   let before: ListedCheckRun[] | Error = []
   if (mayExist.some(Boolean) || writes.some((op) => op.op === 'update')) {
-    before = ctx.listed ?? (await list().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`)))
+    before = await (ctx.listing ?? list)().catch((error: unknown) => new Error(`listing check runs failed: ${message(error)}`))
   }
   if (!(before instanceof Error)) before = [...before, ...(await unlistedRuns(github, writes, before, ctx))]
 
-  const first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
+  let first: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   writes.forEach((op, i) => {
-    const f = fields[i]!
     if (before instanceof Error && (mayExist[i] || op.op === 'update')) {
-      return failed(i, `not sent, ${before.message}`)
+      return failed(i, `not sent, ${before.message}`, undefined, true)
     }
-    const runs = before as ListedCheckRun[]
-    if (op.op === 'create') {
-      const adopted = mayExist[i] ? adopt(runs, i) : undefined
-      const item = adopted && onto(adopted, f)
-      if (item) return first.push({ i, item, adopted })
-      return first.push({ i, item: { kind: 'create', ...f } })
-    }
-    const target = updateTarget(op.check_run_id, f.external_id, runs)
-    if (target) return first.push({ i, item: { kind: 'update', node_id: target.node_id, ...f } })
-    // The stored id names no run of this build on this commit: adopt this build's run, or create one.
-    const adopted = adopt(runs, i)
-    if (adopted) return first.push({ i, item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted })
-    first.push({ i, item: { kind: 'create', ...f } })
+    const step = firstStep(op, fields[i]!, mayExist[i]!, (runs) => adopt(runs, i), before as ListedCheckRun[], !!ctx.adoptAsShown)
+    if (step.adoptedAs) adoptedAs.set(i, step.adoptedAs)
+    if (step.item) first.push({ i, item: step.item, adopted: step.adopted })
+    else done(i, { check_run_id: step.adopted!.id, node_id: step.adopted!.node_id })
   })
-  const replies = await send(first.map((f) => f.item))
+  if (first.length > 0 && typeof ctx.repositoryNodeId === 'function') {
+    try {
+      repositoryId = await ctx.repositoryNodeId()
+    } catch (error) {
+      for (const { i } of first) failed(i, `could not read the repository's id: ${message(error)}`, undefined, true)
+      first = []
+    }
+  }
+  const replies = first.length > 0 ? await send(first.map((f) => f.item)) : []
 
   const maybeCreated: number[] = []
   // Updates GitHub answered with a completed run that shows another end: it kept the run as it
@@ -162,14 +214,13 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     } else if (writes[i]!.op === 'create' && reply.maybeWritten) maybeCreated.push(i)
     else failed(i, `${writes[i]!.op} failed: ${reply.error}`)
   })
-  if (maybeCreated.length === 0 && kept.length === 0) return results as AppliedBuild[]
+  if (maybeCreated.length === 0 && kept.length === 0) return finish()
 
   const second: { i: number; item: CheckRunItem; adopted?: ListedCheckRun }[] = []
   for (const i of kept) {
     // From here on a create: should it fail, the record must not name the completed run, so that
     // the next write adopts the new run (by its generation's external id) or creates it.
-    const { check_run_id: _id, node_id: _node, ...record } = writes[i]!.record
-    writes[i] = { op: 'create', build: writes[i]!.build, record }
+    writes[i] = asCreate(writes[i]!)
     second.push({ i, item: { kind: 'create', ...fields[i]! } })
   }
   // A lost reply or a 5xx: the run may exist. Adopt it from one listing, else create once more.
@@ -198,7 +249,7 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
       done(i, { check_run_id: run.id, node_id: run.node_id, url: run.html_url })
     }
   }
-  if (second.length === 0) return results as AppliedBuild[]
+  if (second.length === 0) return finish()
   const retried = await send(second.map((s) => s.item))
   second.forEach(({ i, item, adopted }, k) => {
     const reply = retried[k]!
@@ -210,7 +261,62 @@ export async function applyPlan(github: Octokit, ops: Operation[], ctx: ApplyCon
     const maybe = reply.maybeWritten ? ' (it may exist: reconcile adopts it by external_id)' : ''
     failed(i, `create failed twice: ${reply.error}${maybe}`)
   })
-  return results as AppliedBuild[]
+  return finish()
+}
+
+/** The same write as a create: the record no longer names the run it was to update. */
+function asCreate(w: PlannedWrite): PlannedWrite {
+  const { check_run_id: _id, node_id: _node, ...record } = w.record
+  if (w.op === 'create') return { ...w, record }
+  const { check_run_id: _c, node_id: _n, ...rest } = w
+  return { ...rest, op: 'create', record }
+}
+
+/** The fields without the link: GitHub keeps the one the run has. */
+function withoutLink(f: Fields): Fields {
+  const { details_url: _d, ...rest } = f
+  return rest
+}
+
+/**
+ * What the first request does for one write, given the listing: create, update the run its id
+ * names, or adopt a run (an update, or with adoptAsShown no request: `item` absent).
+ */
+function firstStep(
+  w: PlannedWrite,
+  f: Fields,
+  mayExist: boolean,
+  adopt: (runs: ListedCheckRun[]) => ListedCheckRun | undefined,
+  runs: ListedCheckRun[],
+  adoptAsShown: boolean,
+): { item?: CheckRunItem; adopted?: ListedCheckRun; adoptedAs?: 'updated' | 'as-shown' } {
+  if (w.op === 'create') {
+    const adopted = mayExist ? adopt(runs) : undefined
+    if (adopted && adoptAsShown && showsEnd(adopted, f) && (adopted.external_id === f.external_id || adopted.status === 'completed')) {
+      // GitHub already shows it: the reply was lost, not the write.
+      return { adopted, adoptedAs: 'as-shown' }
+    }
+    const item = adopted && onto(adopted, w.adoptedKeepsLink ? withoutLink(f) : f)
+    if (item) return { item, adopted, adoptedAs: 'updated' }
+    return { item: { kind: 'create', ...f } }
+  }
+  const target = updateTarget(w.check_run_id, f.external_id, runs)
+  if (target) return { item: { kind: 'update', node_id: target.node_id, ...f } }
+  // The stored id names no run of this build on this commit: adopt this build's run, or create one.
+  const adopted = adopt(runs)
+  if (adopted) return { item: { kind: 'update', node_id: adopted.node_id, ...f }, adopted }
+  return { item: { kind: 'create', ...f } }
+}
+
+/**
+ * A completed run is final on GitHub (test/emulator/github/checks-store.ts cites why): one that
+ * already shows the planned end gets only its content; one that shows another end is left alone
+ * (undefined: a new run of the same name is created, which GitHub shows as the newest).
+ */
+function onto(run: ListedCheckRun, f: Fields): CheckRunItem | undefined {
+  if (run.status !== 'completed') return { kind: 'update', node_id: run.node_id, ...f }
+  if (!showsEnd(run, f)) return undefined
+  return { kind: 'update', node_id: run.node_id, ...contentOnly(f) }
 }
 
 /** Whether GitHub's run shows the status (and, completed, the conclusion) planned. */
@@ -249,7 +355,7 @@ export function updateTarget(checkRunId: number, externalId: string, runs: reado
  * create), read one by one: kept only when GitHub says they are on this commit and this app's.
  * updateTarget then checks their external ids. A run that cannot be read is left out.
  */
-async function unlistedRuns(github: Octokit, writes: WriteOperation[], listed: ListedCheckRun[], ctx: ApplyContext): Promise<ListedCheckRun[]> {
+async function unlistedRuns(github: Octokit, writes: readonly RunWrite[], listed: ListedCheckRun[], ctx: ApplyContext): Promise<ListedCheckRun[]> {
   const ids = [...new Set(writes.flatMap((op) => (op.op === 'update' && !listed.some((r) => r.id === op.check_run_id) ? [op.check_run_id] : [])))]
   const found = await Promise.all(ids.map(async (id) => {
     try {
@@ -264,14 +370,14 @@ async function unlistedRuns(github: Octokit, writes: WriteOperation[], listed: L
 }
 
 /** record.state → GitHub's status; times come from the transition, not from when it is sent. */
-export function fieldsFor(op: WriteOperation, ctx: Pick<ApplyContext, 'externalId' | 'outputFor' | 'now'>): Fields {
+export function fieldsFor(op: PlannedWrite, ctx: Pick<ApplyContext, 'now'>): Fields {
   const r = op.record
   const at = r.updated_at || (ctx.now?.() ?? new Date()).toISOString()
   const base = {
     name: r.name,
-    external_id: ctx.externalId(op.build, r),
+    external_id: op.externalId,
     details_url: r.details_url,
-    output: ctx.outputFor(op),
+    output: op.output,
   }
   switch (r.state) {
     case 'queued':

@@ -3,6 +3,8 @@
 // green without evidence: a build that did not pass, or never finished, makes it a failure.
 import type { BuildState, CheckRunOutput, CheckRunRecord, Conclusion, ConclusionRunRecord, ServiceData } from './types.ts'
 import { escapeMarkdown, safeUrl, titleFor } from './titles.ts'
+import { BUILD_STATES } from './states.ts'
+import { truncateUtf8, utf8Bytes } from './inputs.ts'
 
 /** GitHub's limit on a check run's summary, in bytes of UTF-8. */
 export const SUMMARY_LIMIT_BYTES = 65535
@@ -233,7 +235,7 @@ function headline(result: SuiteConclusion, warningAs: WarningAs): string {
 
 function countsTable(result: SuiteConclusion): string[] {
   const rows = ['| State | Builds |', '| --- | ---: |']
-  for (const state of ['queued', 'building', 'built'] as const) rows.push(`| ${state} | ${result.byState[state]} |`)
+  for (const state of BUILD_STATES) rows.push(`| ${state} | ${result.byState[state]} |`)
   rows.push('', '| Conclusion | Builds |', '| --- | ---: |')
   for (const [conclusion, count] of Object.entries(result.byConclusion)) {
     if (count === 0) continue
@@ -304,7 +306,7 @@ function cell(text: string): string {
   return escapeMarkdown(parts.join(''))
 }
 
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+const bytes = utf8Bytes
 
 /** Markdown built line by line within a byte budget; a cut section ends "… and N more". */
 class Summary {
@@ -346,19 +348,11 @@ class Summary {
   }
 }
 
-/** The longest prefix of `text` within `limit` bytes of UTF-8, never splitting a character. */
+/**
+ * The longest prefix of `text` within `limit` bytes of UTF-8, never splitting a character, with a
+ * notice that it was cut when the notice fits (inputs.ts truncateUtf8 does the cutting).
+ */
 export function cutToBytes(text: string, limit: number): string {
-  if (bytes(text) <= limit) return text
-  const full = '\n\n… (cut to fit GitHub\'s limit)'
-  const notice = bytes(full) <= limit ? full : ''
-  const room = limit - bytes(notice)
-  let used = 0
-  let end = 0
-  for (const ch of text) {
-    const size = bytes(ch)
-    if (used + size > room) break
-    used += size
-    end += ch.length
-  }
-  return text.slice(0, end) + notice
+  const notice = '\n\n… (cut to fit GitHub\'s limit)'
+  return truncateUtf8(text, limit, bytes(notice) <= limit ? notice : '')
 }

@@ -4,6 +4,7 @@
  * UserError whose one-line message names the input and says what to fix. No I/O: reading
  * inputs, files and the event payload is the caller's job.
  */
+import { booleanValue } from '../boolean.ts'
 import { UserError } from '../errors.ts'
 import { buildIdProblem, CONCLUSIONS } from './service-data.ts'
 import type { Annotation, Conclusion } from './types.ts'
@@ -312,9 +313,8 @@ export function parseDuration(text: string, input = 'duration'): number {
 
 /** true or false (any case; as core.getBooleanInput). Empty gives `fallback` when given. */
 export function parseBoolean(text: string, input = 'input', fallback?: boolean): boolean {
-  const value = String(text).trim().toLowerCase()
-  if (value === '' && fallback !== undefined) return fallback
-  if (value === 'true') return true
-  if (value === 'false') return false
+  if (String(text).trim() === '' && fallback !== undefined) return fallback
+  const value = booleanValue(text)
+  if (value !== undefined) return value
   throw new UserError(`${input} must be true or false, got ${show(String(text).trim())}.`)
 }

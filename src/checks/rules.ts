@@ -21,11 +21,13 @@
  * "Write" = update when R has a check_run_id, else create. No rule updates a built R to another
  * state; apply.ts creates a new run should GitHub still show a completed run another way.
  */
-import { buildIdProblem, isIsoTime, recordOf, stateRank } from './service-data.ts'
+import { buildIdProblem, isIsoTime, recordOf } from './service-data.ts'
+import { isBuildState, stateRank } from './states.ts'
 import type {
   BuildState,
   CheckRunRecord,
   Operation,
+  RunWrite,
   ServiceData,
   Transition,
 } from './types.ts'
@@ -46,13 +48,10 @@ export interface ApplyResult {
   synced: boolean
 }
 
-/** GitHub's check-run status for a build state. */
-export function githubStatus(state: BuildState): 'queued' | 'in_progress' | 'completed' {
-  return state === 'queued' ? 'queued' : state === 'building' ? 'in_progress' : 'completed'
-}
+export { githubStatus } from './states.ts'
 
 function checkTransition(t: Transition): void {
-  if (!['queued', 'building', 'built'].includes(t.state)) {
+  if (!isBuildState(t.state)) {
     throw new TypeError(`unknown transition state ${JSON.stringify(t.state)}`)
   }
   if (!Number.isSafeInteger(t.generation) || t.generation < 0) {
@@ -220,7 +219,7 @@ export function mayAlreadyExist(previous: CheckRunRecord | undefined): boolean {
  * can a later transition update it. `updated_at` stays the transition's time (the merge
  * relies on it to tell re-sends of one transition from a newer one).
  */
-export function recordAfter(op: WriteOperation, result: ApplyResult): CheckRunRecord {
+export function recordAfter(op: RunWrite, result: ApplyResult): CheckRunRecord {
   const knownId = op.op === 'update' ? op.check_run_id : op.record.check_run_id
   const knownNode = op.op === 'update' ? (op.node_id ?? op.record.node_id) : op.record.node_id
   const check_run_id = result.check_run_id ?? knownId

@@ -15,6 +15,7 @@ import {
   type SuiteKey,
 } from './types.ts'
 import { SUITE_EXTRA_KEYS, mergeSuiteExtras, readSuiteExtras } from './suite-extras.ts'
+import { BUILD_STATES, stateRank } from './states.ts'
 
 export type CorruptReason =
   | 'not-text'
@@ -34,7 +35,7 @@ export class CorruptStateError extends Error {
   }
 }
 
-export const BUILD_STATES: readonly BuildState[] = ['queued', 'building', 'built']
+export { BUILD_STATES, stateRank } from './states.ts'
 export const CONCLUSIONS: readonly Conclusion[] = [
   'success',
   'failure',
@@ -52,10 +53,6 @@ export const MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
 const MAX_EXTRA_DEPTH = 32
 /** JSON nesting allowed at all (checked before JSON.parse, which is slow on deep junk). */
 const MAX_JSON_DEPTH = 64
-
-export function stateRank(state: BuildState): number {
-  return BUILD_STATES.indexOf(state)
-}
 
 export function emptyServiceData(key: SuiteKey): ServiceData {
   return {
@@ -597,6 +594,18 @@ export function externalId(suite: SuiteKey, build: string, generation?: number):
     throw new RangeError(`generation must be a non-negative integer, got ${generation}`)
   }
   return `${base}:${generation}`
+}
+
+/**
+ * The build id under which the CONCLUSION check run's external id is made: a control character
+ * can never be in a real build id (buildIdProblem), so it never collides with a build's. Only
+ * ids are made from it: a write names its target (apply.ts PlannedWrite), never this id.
+ */
+export const CONCLUSION_BUILD = '\u0000conclusion'
+
+/** The external_id of the suite's CONCLUSION check run in a generation. */
+export function conclusionExternalId(key: SuiteKey, generation?: number): string {
+  return externalId(key, CONCLUSION_BUILD, generation)
 }
 
 export interface ParsedExternalId {

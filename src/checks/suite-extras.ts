@@ -2,6 +2,7 @@
 // CONCLUSION check run), called by the service data's merge. Pure. Like the builds' merge it
 // is commutative, associative and idempotent, so fragments merge in any order.
 import type { AggregateRecord, BuildState, ConclusionRunRecord, RegisteredRecord, ServiceData } from './types.ts'
+import { isBuildState, stateRank } from './states.ts'
 
 export type SuiteExtras = Pick<ServiceData, 'aggregate' | 'conclusion_run' | 'registered'>
 
@@ -35,8 +36,6 @@ export function mergeAggregate(a: AggregateRecord | undefined, b: AggregateRecor
   return order <= 0 ? a : b
 }
 
-const STATE_RANK: Record<BuildState, number> = { queued: 0, building: 1, built: 2 }
-
 /**
  * The order of builds' records (service-data.ts compareRecords): the higher (generation,
  * state) wins; on a tie the later updated_at (a later transition must win even before it is
@@ -60,7 +59,7 @@ export function mergeConclusionRun(
 function compareConclusionRuns(a: ConclusionRunRecord, b: ConclusionRunRecord): number {
   return (
     a.generation - b.generation ||
-    STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    stateRank(a.state) - stateRank(b.state) ||
     compareTime(a.updated_at, b.updated_at) ||
     Number(a.check_run_id !== undefined) - Number(b.check_run_id !== undefined) ||
     Number(a.state_synced) - Number(b.state_synced) ||
@@ -105,8 +104,6 @@ export interface SuiteExtrasProblem {
   expected: string
 }
 
-const STATES: readonly BuildState[] = ['queued', 'building', 'built']
-
 /**
  * Reads and checks the suite-level fields of a parsed JSON document (absent ones stay
  * absent). Only the known fields of each are kept. Returns the first problem found instead.
@@ -130,7 +127,7 @@ export function readSuiteExtras(doc: Record<string, unknown>): { extras: SuiteEx
   if (doc.conclusion_run !== undefined) {
     const c = doc.conclusion_run
     if (!isPlainObject(c)) return problem('conclusion_run', 'an object')
-    if (!STATES.includes(c.state as BuildState)) return problem('conclusion_run.state', 'queued, building or built')
+    if (!isBuildState(c.state)) return problem('conclusion_run.state', 'queued, building or built')
     if (!isCount(c.generation, 1)) return problem('conclusion_run.generation', 'a positive integer')
     if (typeof c.state_synced !== 'boolean') return problem('conclusion_run.state_synced', 'true or false')
     if (typeof c.updated_at !== 'string' || c.updated_at === '') return problem('conclusion_run.updated_at', 'an ISO 8601 time')

@@ -1,16 +1,21 @@
 // The suite's CONCLUSION check run as one more write in the same GraphQL request as the builds':
 // what to send (conclusion.ts decides) and the record to keep afterwards.
-import type { AppliedBuild } from '../checks/apply.ts'
 import { shouldRefreshAggregate } from '../checks/aggregate.ts'
 import { conclusionFor, conclusionOutput, conclusionStep, type SuiteConclusion } from '../checks/conclusion.ts'
-import type { WriteOperation } from '../checks/rules.ts'
-import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, ServiceData } from '../checks/types.ts'
-import { CONCLUSION_BUILD, type Session } from './session.ts'
+import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, ServiceData } from '../checks/types.ts'
+import type { CommonInputs } from './session.ts'
+import type { RunContext } from '../context.ts'
+
+/** What planning the CONCLUSION run needs of the step (a Session has it; reconcile gives each suite's). */
+export interface ConclusionSettings {
+  inputs: Pick<CommonInputs, 'warningAs' | 'conclusionCheck' | 'conclusionName' | 'aggregateIntervalSeconds'>
+  ctx: Pick<RunContext, 'runUrl' | 'serverUrl'>
+}
 
 export interface ConclusionPlan {
   result: SuiteConclusion
   /** Absent when nothing is sent this step. */
-  op?: WriteOperation
+  op?: RunWrite
   output?: CheckRunOutput
 }
 
@@ -29,8 +34,8 @@ export interface ConclusionPlanOptions {
 }
 
 /** What to do with the CONCLUSION run, given the suite as it will be after this step's writes. */
-export function planConclusionRun(session: Session, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
-  const { inputs, ctx } = session
+export function planConclusionRun(settings: ConclusionSettings, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
+  const { inputs, ctx } = settings
   const recorded = data.conclusion_run
   const result = conclusionFor(data, recorded, { warningAs: inputs.warningAs, final: options.final, incomplete: options.incomplete })
   if (!inputs.conclusionCheck) return { result }
@@ -77,15 +82,14 @@ export function planConclusionRun(session: Session, data: ServiceData, options: 
     serverUrl: ctx.serverUrl,
   })
   const reuse = recorded?.check_run_id !== undefined && step.op !== 'create'
-  const op: WriteOperation = reuse
+  const op: RunWrite = reuse
     ? {
         op: 'update',
-        build: CONCLUSION_BUILD,
         check_run_id: recorded!.check_run_id!,
         ...(recorded!.node_id ? { node_id: recorded!.node_id } : {}),
         record: { ...record, check_run_id: recorded!.check_run_id!, ...(recorded!.node_id ? { node_id: recorded!.node_id } : {}) },
       }
-    : { op: 'create', build: CONCLUSION_BUILD, record }
+    : { op: 'create', record }
   return { result, op, output }
 }
 
@@ -100,7 +104,7 @@ function lastBuildTime(data: ServiceData): string | undefined {
 }
 
 /** The CONCLUSION run's record after apply wrote it. */
-export function conclusionRecordAfter(applied: AppliedBuild, now: string): ConclusionRunRecord {
+export function conclusionRecordAfter(applied: { record: CheckRunRecord }, now: string): ConclusionRunRecord {
   const r = applied.record
   const record: ConclusionRunRecord = {
     state: r.state === 'queued' ? 'building' : r.state,
@@ -113,9 +117,4 @@ export function conclusionRecordAfter(applied: AppliedBuild, now: string): Concl
   if (r.node_id !== undefined) record.node_id = r.node_id
   if (r.state === 'built') record.conclusion = r.conclusion === 'success' ? 'success' : 'failure'
   return record
-}
-
-/** Whether a create of the CONCLUSION run may duplicate one a lost reply made. */
-export function conclusionMayExist(recorded: ConclusionRunRecord | undefined, op: WriteOperation): boolean {
-  return recorded !== undefined && recorded.check_run_id === undefined && recorded.generation === op.record.generation
 }

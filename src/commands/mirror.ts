@@ -15,6 +15,7 @@
 // listing (with no store), one GraphQL request per 34 check-run writes (none when no job moved).
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
+import { withDefaultPermissions } from '../auth/permissions.ts'
 import { buildGetsCheckRun, decideAggregate } from '../checks/aggregate.ts'
 import { parseBoolean, parseDuration, renderName } from '../checks/inputs.ts'
 import { planTransition, type WriteOperation } from '../checks/rules.ts'
@@ -91,11 +92,8 @@ export async function run(): Promise<void> {
   const common = readCommonInputs(ctx, (name) => (name === 'store' ? store : core.getInput(name)))
   const inputs = readMirrorInputs(common)
   const given = readAppInputs()
-  // Unless permission-* inputs say otherwise: write check runs, read the run's jobs (and list
-  // the cache's keys with store: cache).
-  const app = given.permissions
-    ? given
-    : { ...given, permissions: { checks: 'write' as const, actions: 'read' as const } }
+  // Unless permission-* inputs say otherwise (auth/permissions.ts defaultPermissions).
+  const app = withDefaultPermissions(given, 'mirror', store)
   const session = await openSession({ ctx, inputs: common, app })
   core.info(
     `Mirroring run ${wr.id} (attempt ${wr.run_attempt}, ${escapeMarkdown(wr.name)}) of ${wr.repository}` +

@@ -9,6 +9,7 @@
 // picks up the rest.
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
+import { withDefaultPermissions } from '../auth/permissions.ts'
 import { parseConclusion, parseDuration } from '../checks/inputs.ts'
 import { escapeMarkdown } from '../checks/titles.ts'
 import { readRunContext } from '../context.ts'
@@ -60,10 +61,9 @@ export async function run(): Promise<void> {
   const common = readCommonInputs(ctx)
   const inputs = readReconcileInputs()
   const given = readAppInputs()
-  // Unless permission-* inputs say otherwise: write check runs, and (artifact and cache stores)
-  // list, read and delete fragments across runs. Not revoked, like every check command (session.ts).
-  const fileStore = common.store.trim().toLowerCase().startsWith('file:')
-  const app = given.permissions ? given : { ...given, permissions: { checks: 'write', ...(fileStore ? {} : { actions: 'write' }) } }
+  // Unless permission-* inputs say otherwise (auth/permissions.ts defaultPermissions). Not
+  // revoked, like every check command (session.ts).
+  const app = withDefaultPermissions(given, 'reconcile', common.store)
   const session = await openSession({ ctx, inputs: common, app })
   const result = await reconcile(session, inputs, started + inputs.maxDurationMs)
   core.setOutput('reconciled', JSON.stringify(result))

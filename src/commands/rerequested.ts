@@ -22,7 +22,7 @@ import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
 import { githubMessage } from '../github/client.ts'
-import { describeFragment, suiteHash as storeSuiteHash } from '../store/naming.ts'
+import { describeFragment, fragmentSuiteHash } from '../store/naming.ts'
 import {
   buildOf,
   chooseJob,
@@ -180,7 +180,7 @@ function readPayload(eventName: string, event: Record<string, unknown>): unknown
 /** The suite's state across runs (every store keeps fragments under the suite's hash). */
 async function readState(session: Session, key: SuiteKey): Promise<ServiceData | undefined> {
   try {
-    const hash = storeSuiteHash(key)
+    const hash = fragmentSuiteHash(key)
     const refs = (await session.store.listAllFragments()).filter((r) => r.suite_hash === hash)
     const documents: ServiceData[] = []
     for (const ref of refs) {

@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 import { createAppAuth, type AppAuth } from '../auth/app-auth.ts'
 import { readAppInputs, type AppInputs } from '../auth/inputs.ts'
+import { withDefaultPermissions } from '../auth/permissions.ts'
 import { defaultHeadSha, parseBoolean, parseHeadSha, DEFAULT_NAME_TEMPLATE } from '../checks/inputs.ts'
 import {
+  CONCLUSION_BUILD,
   CorruptStateError,
   buildKey,
-  externalId,
   mergeAll,
   mergeServiceData,
   parseExternalId,
@@ -22,6 +23,7 @@ import {
   suiteHash,
 } from '../checks/service-data.ts'
 import { checkRecords, recordProblem, type RecordPolicy } from '../checks/record-policy.ts'
+import { stateOfStatus } from '../checks/states.ts'
 import type { CheckRunRecord, ConclusionRunRecord, ServiceData, SuiteKey } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
@@ -137,13 +139,11 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   const ctx = options.ctx ?? readRunContext()
   const inputs = options.inputs ?? readCommonInputs(ctx)
   const given = options.app ?? readAppInputs()
-  // Unless permission-* inputs say otherwise, the token may do only what these commands need:
-  // write check runs, and (cache store) list the cache entries. The token is never revoked here:
+  // Unless permission-* inputs say otherwise, the token may do only what these commands need
+  // (auth/permissions.ts defaultPermissions). The token is never revoked here:
   // a revocation is a DELETE, which GitHub counts against the same 80-a-minute content-creation
   // budget as the check-run mutations; it lives in this process only, masked, for at most an hour.
-  const app: AppInputs = given.permissions
-    ? given
-    : { ...given, permissions: { checks: 'write', ...(inputs.store.trim().toLowerCase() === 'cache' ? { actions: 'read' } : {}) } }
+  const app: AppInputs = withDefaultPermissions(given, 'step', inputs.store)
   // The client and the store first (a bad store input fails here), then the token's requests.
   let auth: AppAuth | undefined
   const github = createGitHubClient({
@@ -199,16 +199,8 @@ function headerNumber(value: unknown): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // The suite's service data
 
-/**
- * The build id under which the CONCLUSION check run's external id is made: a control character
- * can never be in a real build id (buildIdProblem), so it never collides with a build's.
- */
-export const CONCLUSION_BUILD = '\u0000conclusion'
-
-/** The external_id of the suite's CONCLUSION check run in a generation. */
-export function conclusionExternalId(key: SuiteKey, generation?: number): string {
-  return externalId(key, CONCLUSION_BUILD, generation)
-}
+// The CONCLUSION run's id encoding lives with the external ids (src/checks/service-data.ts).
+export { CONCLUSION_BUILD, conclusionExternalId } from '../checks/service-data.ts'
 
 export interface SuiteRead {
   /** The join of every readable fragment (plus what was rebuilt from GitHub, if anything). */
@@ -364,9 +356,9 @@ async function readDocuments(session: Session, key: SuiteKey, result: SuiteRead,
   return documents
 }
 
-/** GitHub's status as a build state. */
+/** GitHub's status as a build state (checks/states.ts). */
 function stateOf(run: ListedCheckRun): CheckRunRecord['state'] {
-  return run.status === 'queued' ? 'queued' : run.status === 'in_progress' ? 'building' : 'built'
+  return stateOfStatus(run.status)
 }
 
 /**

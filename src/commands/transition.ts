@@ -10,6 +10,7 @@ import { buildGetsCheckRun, decideAggregate } from '../checks/aggregate.ts'
 import { renderName } from '../checks/inputs.ts'
 import { planTransition, type Plan, type WriteOperation } from '../checks/rules.ts'
 import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
+import { isBuildState, stateRank } from '../checks/states.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { BuildState, CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
@@ -21,8 +22,6 @@ import { openSession, readCommonInputs, readRestOfSuite, readSuite, writeSuite, 
 import { sendWrites } from './suite-writes.ts'
 import { readTransitionInputs, type TransitionInputs } from './transition-inputs.ts'
 
-const STATES: Record<string, BuildState> = { queued: 'queued', building: 'building', built: 'built' }
-
 interface BuildOutcome {
   build: string
   record?: CheckRunRecord
@@ -32,7 +31,7 @@ interface BuildOutcome {
 
 export async function run(): Promise<void> {
   const command = core.getInput('command').trim().toLowerCase()
-  const state = STATES[command]
+  const state = isBuildState(command) ? command : undefined
   if (!state) throw new UserError(`command "${command}" is not a transition: use queued, building or built.`)
   // Every input first: a bad one must write nothing to GitHub or the store.
   const ctx = readRunContext()
@@ -53,8 +52,8 @@ interface Prepared {
   switched?: { since: string; reason: string }
   buildCount: number
   writes: WriteOperation[]
-  local: CheckRunRecord[]
-  localBuilds: string[]
+  /** Builds aggregate mode records without a write (the CONCLUSION run counts them). */
+  local: Map<string, CheckRunRecord>
   skipped: Map<string, string>
   /** The suite as it will be once this step's writes land: what the CONCLUSION run shows. */
   after: ServiceData
@@ -78,26 +77,24 @@ function prepare(session: Session, inputs: TransitionInputs, read: SuiteRead, tr
   const switched = aggregate && data.aggregate === undefined ? { since: now, reason: decision.reason ?? 'aggregate mode' } : undefined
 
   const writes: WriteOperation[] = []
-  const local: CheckRunRecord[] = []
-  const localBuilds: string[] = []
+  const local = new Map<string, CheckRunRecord>()
   const skipped = new Map<string, string>()
   for (const op of plan.operations) {
     if (op.op === 'skip') skipped.set(op.build, op.reason)
     else if (aggregate && !buildGetsCheckRun(true, recordOf(data, op.build))) {
-      local.push({ ...op.record, state_synced: true }) // nothing to send: the CONCLUSION run counts it
-      localBuilds.push(op.build)
+      local.set(op.build, { ...op.record, state_synced: true }) // nothing to send: the CONCLUSION run counts it
     } else writes.push(op)
   }
 
   const planned: ServiceData = { ...emptyServiceData(session.key), check_runs: {} }
   for (const op of writes) setOwn(planned.check_runs, op.build, op.record)
-  local.forEach((r, i) => setOwn(planned.check_runs, localBuilds[i]!, r))
+  for (const [build, r] of local) setOwn(planned.check_runs, build, r)
   if (switched) planned.aggregate = switched
   // A queued step registers the suite's builds: from now on the suite may complete without conclude.
   if (inputs.state === 'queued' && !data.registered) planned.registered = { since: now }
   const after = mergeServiceData(data, planned)
   return {
-    data, plan, aggregate, switched, buildCount, writes, local, localBuilds, skipped, after,
+    data, plan, aggregate, switched, buildCount, writes, local, skipped, after,
     ...(decision.aggregate && !common.conclusionCheck ? { aggregateRefused: decision.reason ?? 'aggregate mode' } : {}),
   }
 }
@@ -116,12 +113,11 @@ function countBuilds(data: ServiceData, builds: string[], listed: FragmentRef[] 
  * names (a build known only by a tagged name counts too).
  */
 function newestStates(data: ServiceData, listed: FragmentRef[]): BuildState[] {
-  const rank: Record<BuildState, number> = { queued: 0, building: 1, built: 2 }
   const newest = new Map<string, { generation: number; state: BuildState }>()
   const see = (tag: string, state: BuildState, generation: number) => {
     const had = newest.get(tag)
     if (!had || generation > had.generation) newest.set(tag, { generation, state })
-    else if (generation === had.generation && rank[state] > rank[had.state]) had.state = state
+    else if (generation === had.generation && stateRank(state) > stateRank(had.state)) had.state = state
   }
   for (const [build, record] of Object.entries(data.check_runs)) see(buildTag(build), record.state, record.generation)
   for (const ref of listed) if (ref.tag && ref.state && ref.generation !== undefined) see(ref.tag, ref.state, ref.generation)
@@ -173,7 +169,7 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
   } else {
     conclusion = planConclusionRun(session, p.after, conclusionOptions(p))
   }
-  const { data, plan, aggregate, switched, buildCount, writes, local, localBuilds, skipped, after } = p
+  const { data, plan, aggregate, switched, buildCount, writes, local, skipped, after } = p
   for (const w of plan.warnings) core.warning(w)
   if (p.aggregateRefused) {
     core.warning(`Aggregate mode would apply (${p.aggregateRefused}), but conclusion-check is false: every build keeps its own check run.`)
@@ -187,9 +183,9 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
   const outcomes: BuildOutcome[] = []
   for (const build of inputs.builds) {
     const applied = sent.builds.find((a) => a.build === build)
-    const localIndex = localBuilds.indexOf(build)
-    const record = applied?.record ?? (localIndex >= 0 ? local[localIndex] : recordOf(data, build))
-    if (applied || localIndex >= 0 || (record && read.rebuilt.includes(build))) setOwn(fragment.check_runs, build, record!)
+    const kept = local.get(build)
+    const record = applied?.record ?? kept ?? recordOf(data, build)
+    if (applied || kept || (record && read.rebuilt.includes(build))) setOwn(fragment.check_runs, build, record!)
     outcomes.push({ build, record, url: applied?.url, skipped: skipped.get(build) })
   }
   if (switched) fragment.aggregate = switched

@@ -353,25 +353,3 @@ export async function listCheckRuns(octokit: Octokit, options: ListOptions): Pro
     html_url: r.html_url,
   }))
 }
-
-export type FoundCheckRun = Pick<ListedCheckRun, 'id' | 'node_id' | 'status' | 'conclusion' | 'html_url'>
-
-/**
- * external_id → the run carrying it (the newest, should a duplicate exist), for the ids asked
- * for. Used to adopt a run whose creation reply was lost instead of creating a duplicate.
- */
-export async function findCheckRunsByExternalId(
-  octokit: Octokit,
-  options: ListOptions & { externalIds: Iterable<string> },
-): Promise<Map<string, FoundCheckRun>> {
-  const wanted = new Set(options.externalIds)
-  const found = new Map<string, FoundCheckRun>()
-  if (wanted.size === 0) return found
-  for (const r of await listCheckRuns(octokit, options)) {
-    if (r.external_id === null || !wanted.has(r.external_id)) continue
-    if ((found.get(r.external_id)?.id ?? 0) > r.id) continue
-    const { id, node_id, status, conclusion, html_url } = r
-    found.set(r.external_id, { id, node_id, status, conclusion, html_url })
-  }
-  return found
-}

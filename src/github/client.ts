@@ -53,12 +53,6 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return text !== undefined && text !== '' && Number.isFinite(value) && value > 0 ? value : 60_000
 }
 
-/** GraphQL endpoint for a REST root: api.github.com/graphql, or HOST/api/graphql on GHES. */
-export function graphqlUrl(apiUrl: string): string {
-  const root = apiUrl.replace(/\/+$/, '')
-  return /\/api\/v3$/.test(root) ? root.replace(/\/api\/v3$/, '/api/graphql') : `${root}/graphql`
-}
-
 /** An app JWT goes as `Bearer`; other tokens as `token`, whatever their shape or length. */
 function authorization(token: string): string {
   return /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(token) ? `bearer ${token}` : `token ${token}`

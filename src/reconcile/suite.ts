@@ -7,13 +7,11 @@
 // saves outweigh the deletes (each DELETE counts against the installation's content-creation limit).
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { applyPlan } from '../checks/apply.ts'
+import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../checks/apply.ts'
 import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
-import { githubStatus, mayAlreadyExist, recordAfter, type WriteOperation } from '../checks/rules.ts'
+import type { WriteOperation } from '../checks/rules.ts'
 import {
   CorruptStateError,
-  externalId,
-  findAdoptable,
   mergeAll,
   mergeServiceData,
   parseServiceData,
@@ -31,9 +29,9 @@ import { splitSealed } from '../store/fragment-auth.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { describeFragment } from '../store/naming.ts'
 import { mapLimit } from '../store/parallel.ts'
-import { conclusionMayExist, conclusionRecordAfter, planConclusionRun } from '../commands/conclusion-run.ts'
+import { conclusionRecordAfter, planConclusionRun, type ConclusionSettings } from '../commands/conclusion-run.ts'
 import { checkRecords } from '../checks/record-policy.ts'
-import { CONCLUSION_BUILD, conclusionExternalId, recordPolicy, type Session } from '../commands/session.ts'
+import { recordPolicy, type Session } from '../commands/session.ts'
 import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
 import { runLink } from './rerequest.ts'
@@ -327,9 +325,8 @@ function countUnsynced(data: ServiceData): number {
 }
 
 interface Write {
-  op: WriteOperation
+  planned: PlannedWrite
   kind: 'resend' | 'timeout' | 'conclusion'
-  output: CheckRunOutput
 }
 
 /** Sends what the suite needs; returns the records to merge into its state. */
@@ -344,9 +341,10 @@ async function repair(
   const changes: ServiceData = { ...mergeAll(key, []) }
   const plan = planSuite(data, opts, await endedJobs(data, opts, cache))
   const writes: Write[] = []
-  for (const op of plan.resend) writes.push({ op, kind: 'resend', output: resendOutput(op.record) })
+  const buildWriteOf = (op: WriteOperation, output: CheckRunOutput) => buildWrite(op, key, recordOf(data, op.build), output)
+  for (const op of plan.resend) writes.push({ planned: buildWriteOf(op, resendOutput(op.record)), kind: 'resend' })
   for (const t of plan.timeouts) {
-    if (t.op) writes.push({ op: t.op, kind: 'timeout', output: t.ended ? endedOutput(t.was, t.record) : timeoutOutput(t.was, t.record, opts) })
+    if (t.op) writes.push({ planned: buildWriteOf(t.op, t.ended ? endedOutput(t.was, t.record) : timeoutOutput(t.was, t.record, opts)), kind: 'timeout' })
     else {
       setOwn(changes.check_runs, t.build, t.record)
       report.timed_out++
@@ -355,121 +353,62 @@ async function repair(
 
   // The CONCLUSION run, when the suite has one and it is due (complete, re-sent or adopted).
   const planned = mergeAll(key, [])
-  for (const w of writes) setOwn(planned.check_runs, w.op.build, w.op.record)
+  for (const { planned: w } of writes) if (w.target === 'build') setOwn(planned.check_runs, w.build, w.record)
   for (const [build, record] of Object.entries(changes.check_runs)) setOwn(planned.check_runs, build, record)
   const after = mergeServiceData(data, planned)
   if (data.conclusion_run) {
-    const template = opts.conclusionTemplate
-    const suiteSession: Session = {
-      ...session,
-      key,
-      inputs: { ...session.inputs, suite: key.suite, conclusionName: template.replace(/\{suite\}/g, key.suite) },
+    // This suite's settings: its name from the template (a pass reconciles many suites).
+    const settings: ConclusionSettings = {
+      inputs: { ...session.inputs, conclusionName: opts.conclusionTemplate.replace(/\{suite\}/g, key.suite) },
+      ctx: session.ctx,
     }
     const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: session.inputs.warningAs }))
     if (step.op === 'create' || step.op === 'update') {
       const aggregate = data.aggregate !== undefined
-      const c = planConclusionRun(suiteSession, after, { final: false, mayOpen: true, aggregate, now: new Date(opts.now).toISOString() })
+      const c = planConclusionRun(settings, after, { final: false, mayOpen: true, aggregate, now: new Date(opts.now).toISOString() })
       if (c.op && c.output) {
         if (c.op.op === 'update') delete c.op.record.details_url // keep the link it has
-        writes.push({ op: c.op, kind: 'conclusion', output: c.output })
+        writes.push({ planned: { ...conclusionWrite(c.op, key, data.conclusion_run, c.output), adoptedKeepsLink: true }, kind: 'conclusion' })
       }
     }
   }
   if (writes.length === 0) return changes
 
-  // Creates that a lost reply may already have made: adopt the run instead (one listing per commit).
-  const mayExist = (w: Write) =>
-    w.op.op === 'create' &&
-    (w.kind === 'conclusion' ? conclusionMayExist(data.conclusion_run, w.op) : mayAlreadyExist(recordOf(data, w.op.build)))
-  const toSend: Write[] = []
-  const settledNow: { w: Write; record: CheckRunRecord }[] = []
-  if (writes.some(mayExist)) {
-    let runs: ListedCheckRun[] | undefined
-    try {
-      runs = await cache.listing(key.head_sha)
-    } catch (error) {
-      report.errors.push(`listing the check runs of ${key.head_sha} failed (${githubMessage(error)}): creates left for the next pass`)
-    }
-    for (const w of writes) {
-      if (!mayExist(w)) {
-        toSend.push(w)
-        continue
-      }
-      if (!runs) continue // not sent: creating blind could duplicate a run
-      const expected = expectedExternalId(key, w)
-      const run =
-        w.kind === 'conclusion'
-          ? runs.filter((r) => r.external_id === expected).sort((a, b) => b.id - a.id)[0]
-          : findAdoptable(runs, key, w.op.build, w.op.record.generation)
-      // A completed run that shows another end is final on GitHub: create beside it.
-      if (!run || (run.status === 'completed' && !(run.status === githubStatus(w.op.record.state) && run.conclusion === w.op.record.conclusion))) {
-        toSend.push(w)
-        continue
-      }
-      report.adopted++
-      const r = w.op.record
-      const status = githubStatus(r.state)
-      const shows = run.status === status && (status !== 'completed' || run.conclusion === r.conclusion)
-      // A completed run showing the planned end is left as it is (its times are final too).
-      if (shows && (run.external_id === expected || status === 'completed')) {
-        // GitHub already shows it: the reply was lost, not the write.
-        settledNow.push({ w, record: recordAfter(w.op, { check_run_id: run.id, node_id: run.node_id, synced: true }) })
-      } else {
-        const record: CheckRunRecord = { ...r, check_run_id: run.id, node_id: run.node_id }
-        if (w.kind === 'conclusion') delete record.details_url // keep the link it has
-        toSend.push({ ...w, op: { op: 'update', build: w.op.build, check_run_id: run.id, node_id: run.node_id, record } })
-      }
-    }
-  } else toSend.push(...writes)
-
-  const applied = new Map<Write, CheckRunRecord>()
-  for (const { w, record } of settledNow) applied.set(w, record)
-  if (toSend.length > 0) {
-    let nodeId: string | undefined
-    try {
-      nodeId = await cache.repositoryNodeId(data)
-    } catch (error) {
-      report.errors.push(`could not read the repository's node id: ${githubMessage(error)}`)
-    }
-    if (nodeId) {
-      const byBuild = new Map(toSend.map((w) => [w.op.build, w]))
-      const results = await applyPlan(session.github, toSend.map((w) => w.op), {
-        owner: session.ctx.owner,
-        repo: session.ctx.repo,
-        headSha: key.head_sha,
-        repositoryNodeId: nodeId,
-        appId: session.auth.appId,
-        externalId: (build, record) =>
-          build === CONCLUSION_BUILD ? conclusionExternalId(key, record.generation) : externalId(key, build, record.generation),
-        outputFor: (op) => byBuild.get(op.build)!.output,
-        mayAlreadyExist: () => false, // checked above
-      })
-      cache.forget(key.head_sha)
-      for (const a of results) {
-        const w = byBuild.get(a.build)!
-        applied.set(w, a.record)
-        if (a.warning) core.warning(`${key.suite} @ ${key.head_sha.slice(0, 7)}, ${w.kind === 'conclusion' ? 'CONCLUSION' : `build "${a.build}"`}: ${a.warning}`)
-      }
-    }
-  }
+  // One write path (apply.ts): creates that a lost reply may already have made adopt the run
+  // instead, from one listing per commit (the pass's); what cannot be listed is left unsent.
+  let listError: unknown
+  let nodeError: unknown
+  const results = await applyPlan(session.github, writes.map((w) => w.planned), {
+    owner: session.ctx.owner,
+    repo: session.ctx.repo,
+    headSha: key.head_sha,
+    repositoryNodeId: () => cache.repositoryNodeId(data).catch((error: unknown) => { nodeError = error; throw error }),
+    appId: session.auth.appId,
+    listing: () => cache.listing(key.head_sha).catch((error: unknown) => { listError = error; throw error }),
+    adoptAsShown: true,
+  })
+  if (listError !== undefined) report.errors.push(`listing the check runs of ${key.head_sha} failed (${githubMessage(listError)}): writes left for the next pass`)
+  if (nodeError !== undefined) report.errors.push(`could not read the repository's node id: ${githubMessage(nodeError)}`)
+  if (results.some((a) => !a.notSent && a.adopted !== 'as-shown')) cache.forget(key.head_sha)
 
   const now = new Date(opts.now).toISOString()
-  for (const [w, record] of applied) {
-    if (w.kind === 'conclusion') {
-      changes.conclusion_run = conclusionRecordAfter({ build: CONCLUSION_BUILD, record }, now)
-      if (record.state_synced) report.conclusion = record.state === 'built' ? 'completed' : w.op.op === 'create' ? 'created' : 'updated'
-      continue
+  results.forEach((a, i) => {
+    const w = writes[i]!
+    if (a.notSent) return // not sent: creating blind could duplicate a run
+    if (a.adopted) report.adopted++
+    const label = a.target === 'conclusion' ? 'CONCLUSION' : `build "${a.build}"`
+    if (a.warning) core.warning(`${key.suite} @ ${key.head_sha.slice(0, 7)}, ${label}: ${a.warning}`)
+    if (a.target === 'conclusion') {
+      changes.conclusion_run = conclusionRecordAfter(a, now)
+      if (a.record.state_synced) report.conclusion = a.record.state === 'built' ? 'completed' : w.planned.op === 'create' && a.adopted !== 'updated' ? 'created' : 'updated'
+      return
     }
-    setOwn(changes.check_runs, w.op.build, record)
-    if (!record.state_synced) continue
+    setOwn(changes.check_runs, a.build, a.record)
+    if (!a.record.state_synced) return
     if (w.kind === 'timeout') report.timed_out++
-    else if (!settledNow.some((s) => s.w === w)) report.resent++
-  }
+    else if (a.adopted !== 'as-shown') report.resent++
+  })
   return changes
-}
-
-function expectedExternalId(key: SuiteKey, w: Write): string {
-  return w.kind === 'conclusion' ? conclusionExternalId(key, w.op.record.generation) : externalId(key, w.op.build, w.op.record.generation)
 }
 
 function resendOutput(record: CheckRunRecord): CheckRunOutput {

@@ -12,7 +12,7 @@ import * as core from '@actions/core'
 import { mergeServiceData, parseServiceData, sameSuite, serializeServiceData } from '../checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import type { FragmentAuth } from './fragment-auth.ts'
-import { suiteHash } from './naming.ts'
+import { fragmentSuiteHash } from './naming.ts'
 
 // 2: with `tag`; a version 1 file (no tag) is ignored like any other unusable one.
 const VERSION = 2
@@ -45,7 +45,7 @@ export class JobMemory {
     this.#key = key
     this.#auth = auth
     const name = createHash('sha256').update(store).digest('hex').slice(0, 12)
-    this.#file = dir ? path.join(dir, 'github-app-ci', `${name}-${suiteHash(key)}.json`) : undefined
+    this.#file = dir ? path.join(dir, 'github-app-ci', `${name}-${fragmentSuiteHash(key)}.json`) : undefined
     this.#load()
   }
 

@@ -5,6 +5,7 @@
 // builds have ended (see readFragments' filter). Untagged names start with the run id, a number,
 // so a tagged name (starting with `t`) never reads as an untagged one.
 import { createHash } from 'node:crypto'
+import { suiteHash } from '../checks/service-data.ts'
 import type { BuildState, SuiteKey } from '../checks/types.ts'
 import type { FragmentFilter, FragmentTag, WriterId } from './store.ts'
 
@@ -12,15 +13,20 @@ export const FRAGMENT_PREFIX = 'github-app-ci-'
 const HASH_LENGTH = 16
 const TAG_LENGTH = 12
 
-/** A stable hash of (repository, head sha, suite); repository and sha compare case-insensitively. */
-export function suiteHash(key: SuiteKey): string {
-  const text = JSON.stringify([key.repository.toLowerCase(), key.head_sha.toLowerCase(), key.suite])
-  return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH)
+/**
+ * The suite hash in fragment names: service-data.ts suiteHash (the one in external ids) of the
+ * key with repository and sha in lower case, so that names, which stores compare without case,
+ * are the same however a step spells them. External ids hash the key as given. The two differ
+ * for a mixed-case repository name, and both are kept as written so far: changing either would
+ * orphan the fragments or the check runs already written.
+ */
+export function fragmentSuiteHash(key: SuiteKey): string {
+  return suiteHash({ ...key, repository: key.repository.toLowerCase(), head_sha: key.head_sha.toLowerCase() })
 }
 
 /** Every fragment name of this suite starts with this. */
 export function suitePrefix(key: SuiteKey): string {
-  return `${FRAGMENT_PREFIX}${suiteHash(key)}-`
+  return `${FRAGMENT_PREFIX}${fragmentSuiteHash(key)}-`
 }
 
 /**

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { serializeServiceData } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
 import { ArtifactStore } from '../../src/store/artifact.ts'
-import { suiteHash } from '../../src/store/naming.ts'
+import { fragmentSuiteHash } from '../../src/store/naming.ts'
 import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator, type RuntimeEnvOptions } from '../emulator/runtime/index.ts'
@@ -227,7 +227,7 @@ test("a step's job memory naming another suite's run: the next built step does n
   // An earlier step of a "nightly" job (untrusted code) writes the job's memory in RUNNER_TEMP.
   const runnerTemp = tempDir('runner-temp')
   const nightly = key(s, 'nightly')
-  const memory = path.join(runnerTemp, 'github-app-ci', `${createHash('sha256').update('artifact').digest('hex').slice(0, 12)}-${suiteHash(nightly)}.json`)
+  const memory = path.join(runnerTemp, 'github-app-ci', `${createHash('sha256').update('artifact').digest('hex').slice(0, 12)}-${fragmentSuiteHash(nightly)}.json`)
   fs.mkdirSync(path.dirname(memory), { recursive: true })
   const state = serializeServiceData(doc(nightly, {
     linux: record('nightly / linux', { state: 'queued', state_synced: true, check_run_id: real.id, node_id: real.node_id }),
