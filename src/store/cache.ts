@@ -79,7 +79,7 @@ const RESTORE_ATTEMPTS = 2
  * The version @actions/cache gives a fragment's entry, per compression it may pick (zstd when the
  * runner has it, else gzip): a hash of the paths, the compression and the toolkit's salt
  * (cacheUtils.ts getCacheVersion; with enableCrossOsArchive no OS enters it). An entry is found
- * only under the version the restoring runner computes. test/platforms.test.ts checks this
+ * only under the version the restoring runner computes. test/action/platforms.test.ts checks this
  * against the toolkit's own function.
  */
 export function cacheVersions(cacheKey: string): Record<'zstd-without-long' | 'zstd' | 'gzip', string> {
