@@ -15,7 +15,7 @@ import { runAction } from '../runner.ts'
 
 const require = createRequire(import.meta.url)
 const undiciPath = require.resolve('undici/index.js')
-const lazy = require('../src/vendor/undici-lazy.cjs') as {
+const lazy = require('../../src/vendor/undici-lazy.cjs') as {
   fetch: typeof globalThis.fetch
   ProxyAgent: new (url: string) => object
 }
