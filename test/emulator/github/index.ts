@@ -1,4 +1,4 @@
-// Local GitHub for tests: REST + GraphQL on 127.0.0.1 with GitHub's rules (see /tmp/team/EMULATOR_API.md).
+// Local GitHub for tests: REST + GraphQL on 127.0.0.1 with GitHub's rules.
 //
 // Extension point: `emulator.route(method, pattern, handler)` adds REST endpoints (e.g. artifacts, caches).
 // - pattern: OpenAPI-style path without the '/api/v3' prefix, e.g. '/repos/{owner}/{repo}/actions/caches';

@@ -1,4 +1,4 @@
-// Public types of the GitHub emulator (the contract in /tmp/team/EMULATOR_API.md).
+// Public types of the GitHub emulator.
 
 export type PermissionLevel = 'read' | 'write' | 'admin'
 
