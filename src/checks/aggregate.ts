@@ -1,7 +1,9 @@
 // Aggregate mode: when one check run per build cannot fit GitHub's limits,
 // the suite reports only its CONCLUSION check run. Pure decisions; the switch is recorded in
 // the service data (`aggregate`) so every job of the suite reports the same way.
-import type { CheckRunRecord } from './types.ts'
+import type { WriteOperation } from './rules.ts'
+import { recordOf } from './service-data.ts'
+import type { CheckRunRecord, Operation, ServiceData } from './types.ts'
 
 /**
  * Content-creating mutations one build costs over its life: create (queued), update
@@ -74,6 +76,22 @@ export function decideAggregate(input: AggregateInput): AggregateDecision {
  */
 export function buildGetsCheckRun(aggregate: boolean, record: Pick<CheckRunRecord, 'check_run_id'> | undefined): boolean {
   return !aggregate || record?.check_run_id !== undefined
+}
+
+/**
+ * A plan's writes split by aggregate mode: those sent to GitHub, and the records of builds with
+ * no check run of their own, kept only in the state as synced (nothing to send: the CONCLUSION
+ * run counts them).
+ */
+export function splitWrites(data: ServiceData, ops: Operation[], aggregate: boolean): { writes: WriteOperation[]; local: Map<string, CheckRunRecord> } {
+  const writes: WriteOperation[] = []
+  const local = new Map<string, CheckRunRecord>()
+  for (const op of ops) {
+    if (op.op === 'skip') continue
+    if (aggregate && !buildGetsCheckRun(true, recordOf(data, op.build))) local.set(op.build, { ...op.record, state_synced: true })
+    else writes.push(op)
+  }
+  return { writes, local }
 }
 
 /**

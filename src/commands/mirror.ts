@@ -16,7 +16,7 @@
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { withDefaultPermissions } from '../auth/permissions.ts'
-import { buildGetsCheckRun, decideAggregate } from '../checks/aggregate.ts'
+import { decideAggregate, splitWrites } from '../checks/aggregate.ts'
 import { parseBoolean, parseDuration, renderName } from '../checks/inputs.ts'
 import { planTransition, type WriteOperation } from '../checks/rules.ts'
 import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
@@ -201,13 +201,9 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, kno
     alreadyAggregate: data.aggregate !== undefined,
   })
   const aggregate = decision.aggregate && common.conclusionCheck
-  const writes: WriteOperation[] = []
-  const local = emptyServiceData(key)
-  for (const op of ops) {
-    if (aggregate && !buildGetsCheckRun(true, recordOf(data, op.build))) setOwn(local.check_runs, op.build, { ...op.record, state_synced: true })
-    else writes.push(op)
-  }
-  const plannedData = { ...emptyServiceData(key), check_runs: { ...local.check_runs } }
+  const { writes, local } = splitWrites(data, ops, aggregate)
+  const plannedData = emptyServiceData(key)
+  for (const [build, record] of local) setOwn(plannedData.check_runs, build, record)
   for (const op of writes) setOwn(plannedData.check_runs, op.build, op.record)
   if (aggregate && data.aggregate === undefined) plannedData.aggregate = { since: now, reason: decision.reason ?? 'aggregate mode' }
   // The jobs listing names every job of the run: the suite's builds are registered, as a queued
@@ -233,7 +229,7 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, kno
   if (!noStore) {
     const fragment = emptyServiceData(key)
     for (const a of sent.builds) setOwn(fragment.check_runs, a.build, a.record)
-    for (const [b, r] of Object.entries(local.check_runs)) setOwn(fragment.check_runs, b, r)
+    for (const [b, r] of local) setOwn(fragment.check_runs, b, r)
     for (const b of read.rebuilt) if (!Object.hasOwn(fragment.check_runs, b) && recordOf(data, b)) setOwn(fragment.check_runs, b, recordOf(data, b)!)
     if (plannedData.aggregate) fragment.aggregate = plannedData.aggregate
     if (sent.conclusion) fragment.conclusion_run = sent.conclusion.record
@@ -245,10 +241,10 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, kno
 
   const outcomes: Outcome[] = planned.map((p) => {
     const applied = sent.builds.find((a) => a.build === p.build)
-    return { build: p.build, job: p.job, record: applied?.record ?? recordOf(local, p.build) ?? recordOf(data, p.build), url: applied?.url }
+    return { build: p.build, job: p.job, record: applied?.record ?? local.get(p.build) ?? recordOf(data, p.build), url: applied?.url }
   })
   const state = emptyServiceData(key)
-  for (const [b, r] of Object.entries(local.check_runs)) setOwn(state.check_runs, b, r)
+  for (const [b, r] of local) setOwn(state.check_runs, b, r)
   for (const a of sent.builds) setOwn(state.check_runs, a.build, a.record)
   if (sent.conclusion) state.conclusion_run = sent.conclusion.record
   if (plannedData.aggregate) state.aggregate = plannedData.aggregate

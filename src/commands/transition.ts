@@ -6,7 +6,7 @@
 // state is lost or corrupt (or a reply was lost). The token is not revoked (see session.ts).
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
-import { buildGetsCheckRun, decideAggregate } from '../checks/aggregate.ts'
+import { decideAggregate, splitWrites } from '../checks/aggregate.ts'
 import { renderName } from '../checks/inputs.ts'
 import { planTransition, type Plan, type WriteOperation } from '../checks/rules.ts'
 import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
@@ -76,15 +76,9 @@ function prepare(session: Session, inputs: TransitionInputs, read: SuiteRead, tr
   const aggregate = decision.aggregate && common.conclusionCheck
   const switched = aggregate && data.aggregate === undefined ? { since: now, reason: decision.reason ?? 'aggregate mode' } : undefined
 
-  const writes: WriteOperation[] = []
-  const local = new Map<string, CheckRunRecord>()
+  const { writes, local } = splitWrites(data, plan.operations, aggregate)
   const skipped = new Map<string, string>()
-  for (const op of plan.operations) {
-    if (op.op === 'skip') skipped.set(op.build, op.reason)
-    else if (aggregate && !buildGetsCheckRun(true, recordOf(data, op.build))) {
-      local.set(op.build, { ...op.record, state_synced: true }) // nothing to send: the CONCLUSION run counts it
-    } else writes.push(op)
-  }
+  for (const op of plan.operations) if (op.op === 'skip') skipped.set(op.build, op.reason)
 
   const planned: ServiceData = { ...emptyServiceData(session.key), check_runs: {} }
   for (const op of writes) setOwn(planned.check_runs, op.build, op.record)

@@ -141,6 +141,12 @@ export class CacheStore implements StateStore {
 
   async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
     const cacheKey = fragmentName(key, writer, tag)
+    await this.#saveEntry(cacheKey, text, `fragment ${cacheKey}`)
+    return { id: cacheKey, name: cacheKey, ...nameFields(cacheKey), created_at: new Date().toISOString() }
+  }
+
+  /** Saves `text` as the entry `cacheKey` (a new key: entries are never overwritten). */
+  async #saveEntry(cacheKey: string, text: string, what: string): Promise<void> {
     this.#checkWritable()
     const file = fileOf(cacheKey)
     let id: number
@@ -150,12 +156,11 @@ export class CacheStore implements StateStore {
       await fs.writeFile(file, text)
       id = await this.#save(cacheKey)
     } catch (e) {
-      throw this.#failed(`cannot save fragment ${cacheKey}`, e)
+      throw this.#failed(`cannot save ${what}`, e)
     } finally {
       await this.#tidy(file)
     }
     if (id === -1) throw await this.#whySaveFailed(cacheKey)
-    return { id: cacheKey, name: cacheKey, ...nameFields(cacheKey), created_at: new Date().toISOString() }
   }
 
   async readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
@@ -214,20 +219,7 @@ export class CacheStore implements StateStore {
 
   async writeIndex(text: string, writer: WriterId): Promise<void> {
     const key = `${INDEX_KEY_PREFIX}${writer.run_id}-${writer.run_attempt}-${writer.step.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}`
-    this.#checkWritable()
-    const file = path.resolve(relPath(key))
-    let id: number
-    await this.#enter()
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true })
-      await fs.writeFile(file, text)
-      id = await this.#save(key)
-    } catch (e) {
-      throw this.#failed(`cannot save reconcile's index ${key}`, e)
-    } finally {
-      await this.#tidy(file)
-    }
-    if (id === -1) throw await this.#whySaveFailed(key)
+    await this.#saveEntry(key, text, `reconcile's index ${key}`)
   }
 
   async readFragment(ref: FragmentRef): Promise<Fragment> {
