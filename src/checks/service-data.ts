@@ -599,7 +599,7 @@ export function externalId(suite: SuiteKey, build: string, generation?: number):
 /**
  * The build id under which the CONCLUSION check run's external id is made: a control character
  * can never be in a real build id (buildIdProblem), so it never collides with a build's. Only
- * ids are made from it: a write names its target (apply.ts PlannedWrite), never this id.
+ * ids are made from it: a write names its target (planned-write.ts PlannedWrite), never this id.
  */
 export const CONCLUSION_BUILD = '\u0000conclusion'
 
@@ -625,7 +625,7 @@ export function parseExternalId(id: string | null | undefined): ParsedExternalId
 }
 
 /** What a listing of check runs on the commit gives (REST or GraphQL), at least. */
-export interface ListedCheckRun {
+interface RunWithExternalId {
   id: number
   external_id?: string | null
 }
@@ -636,7 +636,7 @@ export interface ListedCheckRun {
  * id). Never a run of another generation: GitHub shows the newest run of a name, so moving an
  * older one on would leave it hidden behind a newer one. Without `generation`, the newest of any.
  */
-export function findAdoptable<T extends ListedCheckRun>(
+export function findAdoptable<T extends RunWithExternalId>(
   runs: readonly T[],
   suite: SuiteKey,
   build: string,

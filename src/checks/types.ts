@@ -115,14 +115,14 @@ export interface Transition {
 }
 
 /**
- * One create or update of a check run, whichever run it is for (apply.ts PlannedWrite names the
+ * One create or update of a check run, whichever run it is for (planned-write.ts PlannedWrite names the
  * target: a build or the suite's CONCLUSION run).
  */
 export type RunWrite =
   | { op: 'create'; record: CheckRunRecord }
   | { op: 'update'; check_run_id: number; node_id?: string; record: CheckRunRecord }
 
-/** What rules.ts decides for one build: pure data, executed by apply.ts. */
+/** What rules.ts decides for one build: pure data, executed by github/apply-plan.ts. */
 export type Operation =
   | { op: 'create'; build: string; record: CheckRunRecord }
   | { op: 'update'; build: string; check_run_id: number; node_id?: string; record: CheckRunRecord }
@@ -147,4 +147,38 @@ export interface Annotation {
   message: string
   title?: string
   raw_details?: string
+}
+
+// The check-run shapes the core plans with; the GitHub adapter (github/check-runs.ts) speaks them.
+
+/** GitHub's check-run status. */
+export type CheckStatus = 'queued' | 'in_progress' | 'completed'
+
+export interface CheckRunFields {
+  name?: string
+  status?: CheckStatus
+  conclusion?: Conclusion
+  external_id?: string
+  details_url?: string
+  started_at?: string
+  completed_at?: string
+  output?: CheckRunOutput
+  /** The first n annotations of output are already on the run (an adopted run): send only the rest. */
+  annotations_sent?: number
+}
+
+/** One check-run mutation of a GraphQL batch. */
+export type CheckRunItem =
+  | ({ kind: 'create'; name: string } & CheckRunFields)
+  | ({ kind: 'update'; node_id: string } & CheckRunFields)
+
+/** A check run as a listing of the commit's runs shows it. */
+export interface ListedCheckRun {
+  id: number
+  node_id: string
+  name: string
+  external_id: string | null
+  status: CheckStatus
+  conclusion: Conclusion | null
+  html_url: string | null
 }

@@ -1,30 +1,13 @@
 // Check runs on GitHub: batched GraphQL create/update mutations, and the REST listing used to
 // adopt runs whose creation reply was lost (docs/reference.md).
 import type { getOctokit } from '@actions/github'
-import type { Annotation, CheckRunOutput, Conclusion } from '../checks/types.ts'
+import type { Annotation, CheckRunItem, CheckRunOutput, CheckStatus, Conclusion, ListedCheckRun } from '../checks/types.ts'
 import { describeRequestError } from './request-error.ts'
+
+export type { CheckRunFields, CheckRunItem, CheckStatus, ListedCheckRun } from '../checks/types.ts'
 
 /** Any Octokit from @actions/github (with or without the retry/throttling plugins). */
 export type Octokit = Pick<ReturnType<typeof getOctokit>, 'graphql' | 'paginate' | 'request'>
-
-export type CheckStatus = 'queued' | 'in_progress' | 'completed'
-
-export interface CheckRunFields {
-  name?: string
-  status?: CheckStatus
-  conclusion?: Conclusion
-  external_id?: string
-  details_url?: string
-  started_at?: string
-  completed_at?: string
-  output?: CheckRunOutput
-  /** The first n annotations of output are already on the run (an adopted run): send only the rest. */
-  annotations_sent?: number
-}
-
-export type CheckRunItem =
-  | ({ kind: 'create'; name: string } & CheckRunFields)
-  | ({ kind: 'update'; node_id: string } & CheckRunFields)
 
 export type CheckRunResult =
   /** status/conclusion: what GitHub kept, which for a completed run may not be what was asked. */
@@ -315,15 +298,6 @@ export async function repositoryNodeId(octokit: Octokit, owner: string, repo: st
   return data.node_id
 }
 
-export interface ListedCheckRun {
-  id: number
-  node_id: string
-  name: string
-  external_id: string | null
-  status: CheckStatus
-  conclusion: Conclusion | null
-  html_url: string | null
-}
 
 export interface ListOptions {
   owner: string

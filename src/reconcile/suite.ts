@@ -7,7 +7,7 @@
 // saves outweigh the deletes (each DELETE counts against the installation's content-creation limit).
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../checks/apply.ts'
+import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../github/apply-plan.ts'
 import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
 import type { WriteOperation } from '../checks/rules.ts'
 import {
@@ -374,7 +374,7 @@ async function repair(
   }
   if (writes.length === 0) return changes
 
-  // One write path (apply.ts): creates that a lost reply may already have made adopt the run
+  // One write path (github/apply-plan.ts): creates that a lost reply may already have made adopt the run
   // instead, from one listing per commit (the pass's); what cannot be listed is left unsent.
   let listError: unknown
   let nodeError: unknown

@@ -246,7 +246,7 @@ describe('recordAfter', () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Model-based test. The fake GitHub is the system boundary; the driver plays apply.ts's part
+// Model-based test. The fake GitHub is the system boundary; the driver plays apply-plan.ts's part
 // (adopt by external_id before a create that may duplicate, then recordAfter), writes one
 // fragment per step like the artifact store, and reads by merging every fragment in a random
 // order. At the end a reconcile re-sends whatever is unsynced, without faults.
@@ -334,7 +334,7 @@ class Driver {
         result = { check_run_id: target, synced: false }
       } else {
         let run = this.github.write(target, op.build, op.record)
-        // As apply.ts does: GitHub kept a completed run another way, so the state goes on a new
+        // As apply-plan.ts does: GitHub kept a completed run another way, so the state goes on a new
         // run, and the record no longer names the old one.
         const status = op.record.state === 'queued' ? 'queued' : op.record.state === 'building' ? 'in_progress' : 'completed'
         if (run.status !== status || run.conclusion !== op.record.conclusion) {
