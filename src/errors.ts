@@ -18,3 +18,8 @@ export function quoteValue(value: string): string {
   const text = JSON.stringify(value)
   return text.length > 60 ? `${text.slice(0, 56)}…"` : text
 }
+
+/** An error's message for a log line or warning (a thrown non-Error as its text). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

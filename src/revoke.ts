@@ -6,6 +6,7 @@
 // With skip-token-revoke, or for other commands, main saved nothing and this does nothing.
 import http from 'node:http'
 import https from 'node:https'
+import { errorText } from './errors.ts'
 
 function escapeCommand(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
@@ -27,7 +28,7 @@ export async function revokeSavedToken(getState: (name: string) => string): Prom
     else if (response.status === 401) console.log('The installation token was already invalid; nothing to revoke.')
     else console.log(`::warning::${escapeCommand(`Could not revoke the installation token: GitHub answered ${response.status}. It expires by itself within an hour.`)}`)
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = errorText(error)
     console.log(`::warning::${escapeCommand(`Could not revoke the installation token (${reason}). It expires by itself within an hour.`)}`)
   }
 }

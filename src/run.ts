@@ -2,7 +2,7 @@
 // runs nothing on import: main.ts (dist/index.js, on the runner) calls it, and so does
 // @github/local-action, which imports an action's logic and calls its run().
 import * as core from '@actions/core'
-import { UserError } from './errors.ts'
+import { errorText, UserError } from './errors.ts'
 
 const commands: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   token: () => import('./commands/token.ts'),
@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
   try {
     await main()
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorText(error)
     core.setFailed(message)
     if (!(error instanceof UserError) && error instanceof Error && error.stack) core.debug(error.stack)
   }

@@ -608,6 +608,11 @@ export function conclusionExternalId(key: SuiteKey, generation?: number): string
   return externalId(key, CONCLUSION_BUILD, generation)
 }
 
+/** Whether a parsed external id is the suite's CONCLUSION run's (any generation). */
+export function isConclusionId(parsed: Pick<ParsedExternalId, 'build_key'>): boolean {
+  return parsed.build_key === buildKey(CONCLUSION_BUILD)
+}
+
 export interface ParsedExternalId {
   suite_hash: string
   build_key: string

@@ -23,7 +23,7 @@ import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
-import { UserError } from '../errors.ts'
+import { errorText, UserError } from '../errors.ts'
 import { githubMessage } from '../github/client.ts'
 import { readMirroredRun, type MirroredRun } from '../mirror/event.ts'
 import {
@@ -285,7 +285,7 @@ async function finish(session: Session, last: PassResult): Promise<void> {
     try {
       await core.summary.addRaw(lines.join('\n')).write()
     } catch (error) {
-      core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
+      core.warning(`Could not write the step summary: ${errorText(error)}`)
     }
   }
   core.info(

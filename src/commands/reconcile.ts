@@ -12,10 +12,11 @@ import { readAppInputs } from '../auth/inputs.ts'
 import { withDefaultPermissions } from '../auth/permissions.ts'
 import { parseConclusion, parseDuration } from '../checks/inputs.ts'
 import { escapeMarkdown } from '../checks/titles.ts'
+import type { SuiteKey } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
-import { UserError } from '../errors.ts'
+import { errorText, UserError } from '../errors.ts'
 import { groupedOutput } from '../log-context.ts'
-import type { FragmentRef } from '../store/index.ts'
+import type { FragmentRef, StateStore } from '../store/index.ts'
 import { formatDuration } from '../reconcile/decide.ts'
 import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteOutcome, type SuiteReport } from '../reconcile/suite.ts'
 import { emptyIndex, listingSince, mergeListing, newestOf, parseIndex, recordSuite, refOf, serializeIndex, type PassIndex } from '../reconcile/pass-index.ts'
@@ -91,36 +92,11 @@ export async function run(): Promise<void> {
 
 /** One pass over every unsettled suite in the store, newest first, until `deadline` (epoch ms). */
 export async function reconcile(session: Session, inputs: ReconcileInputs, deadline: number): Promise<ReconcileResult> {
-  const { store } = session
   const now = Date.now()
-  let stored: PassIndex | undefined
-  // The index is sealed like a fragment: anyone with a runtime token can upload one of its name.
-  const indexKey = { repository: session.ctx.repository, head_sha: '', suite: '' }
-  try {
-    const text = await store.readIndex()
-    const opened = text === undefined ? undefined : session.fragmentAuth.open(indexKey, text, 'reconcile-index')
-    if (opened && 'problem' in opened) core.warning(`reconcile's index in the ${store.description} store was set aside (${opened.problem}): it lists every fragment this time.`)
-    stored = opened && 'body' in opened ? parseIndex(opened.body) : undefined
-  } catch (error) {
-    core.warning(`reconcile could not read its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): it lists every fragment this time.`)
-  }
+  const stored = await readIndex(session)
   const index = stored ?? emptyIndex()
-  const since = listingSince(stored)
-  let listing
-  try {
-    listing = await store.listRecentFragments(since)
-  } catch (error) {
-    throw new UserError(
-      `reconcile could not list the state in the ${store.description} store: ${error instanceof Error ? error.message : String(error)}`,
-    )
-  }
-  if (listing.unread > 0) {
-    core.warning(
-      `reconcile read the newest ${listing.refs.length} fragment(s) of the ${store.description} store and left up to ${listing.unread} older item(s) unread ` +
-        `(the listing stops at its page cap${since ? `, before reaching what the last pass saw (${since})` : ''}): suites only those hold are not reconciled.`,
-    )
-  }
-  const added = mergeListing(index, listing.refs, listing.complete)
+  const listing = await listNewFragments(session.store, stored)
+  let learned = mergeListing(index, listing.refs, listing.complete) > 0 || !stored
 
   // Newest first: the suites people are looking at now get repaired first. Settled ones are not read.
   const entries = Object.entries(index.suites).sort((a, b) => newestOf(b[1]) - newestOf(a[1]))
@@ -145,7 +121,6 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
   }
   // Counted like the final line: every suite the index knows, the settled ones looked at already.
   const progress = progressReporter(entries.length, entries.length - pending.length)
-  let learned = added > 0 || !stored
   for (let i = 0; i < pending.length; i++) {
     // At least one suite per run, so that every run makes progress.
     if (i > 0 && Date.now() >= deadline) {
@@ -155,55 +130,110 @@ export async function reconcile(session: Session, inputs: ReconcileInputs, deadl
     }
     const [hash, entry] = pending[i]!
     const refs = entry.refs.map(refOf)
-    const outcome: SuiteOutcome = { refs, settled: false }
-    // What a suite prints (its warnings, what was done) is one collapsible group, titled by the suite.
-    const report = await groupedOutput(async () => {
-      let r: SuiteReport
-      try {
-        r = await reconcileSuite(session, refs, opts, cache, outcome)
-      } catch (error) {
-        r = emptyReport()
-        r.errors.push(error instanceof Error ? error.message : String(error))
-        outcome.refs = refs
-        outcome.settled = false
-      }
-      for (const e of r.errors) core.warning(`${describe(r, refs)}: ${e}`)
-      return r
-    }, (r) => describe(r, refs), (r) => (eventful(r) ? done(r) : undefined))
+    const { report, outcome } = await reconcileOne(session, refs, opts, cache)
     progress.looked(report)
     recordSuite(index, hash, outcome.refs, outcome.settled)
     learned ||= outcome.settled || outcome.refs.length !== refs.length || outcome.refs.some((r, j) => r.id !== refs[j]?.id)
-    const t = result.totals
-    t.resent += report.resent
-    t.adopted += report.adopted
-    t.timed_out += report.timed_out
-    t.compacted += report.compacted
-    t.deletes_left += report.deletes_left ?? 0
-    t.unsynced += report.unsynced
-    if (report.forgotten) t.forgotten++
-    if (report.conclusion) t.conclusions++
-    if (report.errors.length > 0) t.errors++
-    if (report.settled) result.settled++
-    if (eventful(report)) result.reconciled.push(report)
+    addReport(result, report)
   }
   progress.stop()
-  // Settled suites older than forget-after leave the index (their fragments are left to expire).
-  for (const [hash, s] of entries) {
-    if (s.settled && index.suites[hash] === s && now - newestOf(s) > inputs.forgetAfterMs && newestOf(s) > 0) {
-      delete index.suites[hash]
-      learned = true
-    }
-  }
-  if (learned) {
-    index.at = now
-    const { ctx } = session
-    try {
-      await store.writeIndex(session.fragmentAuth.seal(indexKey, serializeIndex(index), 'reconcile-index'), { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'reconcile', step: `index-${now.toString(36)}` })
-    } catch (error) {
-      core.warning(`reconcile could not save its index in the ${store.description} store (${error instanceof Error ? error.message : String(error)}): the next pass lists and reads these suites again.`)
-    }
-  }
+  learned = forgetSettled(index, entries, now, inputs.forgetAfterMs) || learned
+  if (learned) await saveIndex(session, index, now)
   return result
+}
+
+/** The index is sealed like a fragment: anyone with a runtime token can upload one of its name. */
+function indexKey(session: Session): SuiteKey {
+  return { repository: session.ctx.repository, head_sha: '', suite: '' }
+}
+
+/** The last pass's index, when it reads and carries the app's seal; else every fragment is listed. */
+async function readIndex(session: Session): Promise<PassIndex | undefined> {
+  const { store } = session
+  try {
+    const text = await store.readIndex()
+    const opened = text === undefined ? undefined : session.fragmentAuth.open(indexKey(session), text, 'reconcile-index')
+    if (opened && 'problem' in opened) core.warning(`reconcile's index in the ${store.description} store was set aside (${opened.problem}): it lists every fragment this time.`)
+    return opened && 'body' in opened ? parseIndex(opened.body) : undefined
+  } catch (error) {
+    core.warning(`reconcile could not read its index in the ${store.description} store (${errorText(error)}): it lists every fragment this time.`)
+    return undefined
+  }
+}
+
+/** The store's fragments since what the last pass saw (all without an index). */
+async function listNewFragments(store: StateStore, stored: PassIndex | undefined) {
+  const since = listingSince(stored)
+  let listing
+  try {
+    listing = await store.listRecentFragments(since)
+  } catch (error) {
+    throw new UserError(`reconcile could not list the state in the ${store.description} store: ${errorText(error)}`)
+  }
+  if (listing.unread > 0) {
+    core.warning(
+      `reconcile read the newest ${listing.refs.length} fragment(s) of the ${store.description} store and left up to ${listing.unread} older item(s) unread ` +
+        `(the listing stops at its page cap${since ? `, before reaching what the last pass saw (${since})` : ''}): suites only those hold are not reconciled.`,
+    )
+  }
+  return listing
+}
+
+/** One suite; what it prints (its warnings, what was done) is one collapsible group, titled by the suite. */
+async function reconcileOne(session: Session, refs: FragmentRef[], opts: ReconcileOptions, cache: PassCache): Promise<{ report: SuiteReport; outcome: SuiteOutcome }> {
+  const outcome: SuiteOutcome = { refs, settled: false }
+  const report = await groupedOutput(async () => {
+    let r: SuiteReport
+    try {
+      r = await reconcileSuite(session, refs, opts, cache, outcome)
+    } catch (error) {
+      r = emptyReport()
+      r.errors.push(errorText(error))
+      outcome.refs = refs
+      outcome.settled = false
+    }
+    for (const e of r.errors) core.warning(`${describe(r, refs)}: ${e}`)
+    return r
+  }, (r) => describe(r, refs), (r) => (eventful(r) ? done(r) : undefined))
+  return { report, outcome }
+}
+
+function addReport(result: ReconcileResult, report: SuiteReport): void {
+  const t = result.totals
+  t.resent += report.resent
+  t.adopted += report.adopted
+  t.timed_out += report.timed_out
+  t.compacted += report.compacted
+  t.deletes_left += report.deletes_left ?? 0
+  t.unsynced += report.unsynced
+  if (report.forgotten) t.forgotten++
+  if (report.conclusion) t.conclusions++
+  if (report.errors.length > 0) t.errors++
+  if (report.settled) result.settled++
+  if (eventful(report)) result.reconciled.push(report)
+}
+
+/** Settled suites older than forget-after leave the index (their fragments are left to expire). */
+function forgetSettled(index: PassIndex, entries: [string, PassIndex['suites'][string]][], now: number, forgetAfterMs: number): boolean {
+  let forgot = false
+  for (const [hash, s] of entries) {
+    if (s.settled && index.suites[hash] === s && now - newestOf(s) > forgetAfterMs && newestOf(s) > 0) {
+      delete index.suites[hash]
+      forgot = true
+    }
+  }
+  return forgot
+}
+
+async function saveIndex(session: Session, index: PassIndex, now: number): Promise<void> {
+  const { ctx, store } = session
+  index.at = now
+  try {
+    const text = session.fragmentAuth.seal(indexKey(session), serializeIndex(index), 'reconcile-index')
+    await store.writeIndex(text, { run_id: ctx.runId || 1, run_attempt: ctx.runAttempt, job: ctx.job || 'reconcile', step: `index-${now.toString(36)}` })
+  } catch (error) {
+    core.warning(`reconcile could not save its index in the ${store.description} store (${errorText(error)}): the next pass lists and reads these suites again.`)
+  }
 }
 
 function eventful(report: SuiteReport): boolean {
@@ -292,6 +322,6 @@ async function writeSummary(result: ReconcileResult, inputs: ReconcileInputs): P
   try {
     await core.summary.addRaw(lines.join('\n') + '\n').write()
   } catch (error) {
-    core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not write the step summary: ${errorText(error)}`)
   }
 }

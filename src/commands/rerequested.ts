@@ -16,11 +16,11 @@
 // re-runs; GET /app when only a client id was given.
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
-import { buildKey, CorruptStateError, mergeAll, parseServiceData, sameSuite } from '../checks/service-data.ts'
+import { CorruptStateError, isConclusionId, mergeAll, parseServiceData, sameSuite } from '../checks/service-data.ts'
 import { escapeMarkdown } from '../checks/titles.ts'
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
-import { UserError } from '../errors.ts'
+import { errorText, UserError } from '../errors.ts'
 import { githubMessage } from '../github/client.ts'
 import { describeFragment, fragmentSuiteHash } from '../store/naming.ts'
 import {
@@ -39,7 +39,7 @@ import {
   type RunFacts,
 } from '../reconcile/rerequest.ts'
 import { openRelay } from '../reconcile/relay.ts'
-import { CONCLUSION_BUILD, openSession, readCommonInputs, type Session } from './session.ts'
+import { openSession, readCommonInputs, type Session } from './session.ts'
 
 /** The check run as GitHub has it (GET …/check-runs/{id}): the only copy this command believes. */
 interface GitHubCheckRun {
@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
   const suiteInput = core.getInput('suite').trim()
   const key = findSuite(ctx.repository, cr.head_sha, cr.name, parsed, suiteInput ? [suiteInput] : [])
   const data = key ? await readState(session, key) : undefined
-  const lines = parsed.build_key === buildKey(CONCLUSION_BUILD)
+  const lines = isConclusionId(parsed)
     ? await rerunFailed(session, cr, parsed.suite_hash, data)
     : await rerunBuild(session, cr, parsed.build_key, data)
   if (process.env.GITHUB_STEP_SUMMARY) {
@@ -199,7 +199,7 @@ async function readState(session: Session, key: SuiteKey): Promise<ServiceData |
     }
     return documents.length > 0 ? mergeAll(key, documents) : undefined
   } catch (error) {
-    core.warning(`The state could not be read (${error instanceof Error ? error.message : String(error)}): going by the check run's details link.`)
+    core.warning(`The state could not be read (${errorText(error)}): going by the check run's details link.`)
     return undefined
   }
 }
@@ -335,11 +335,10 @@ class ConclusionScope {
       owner: ctx.owner, repo: ctx.repo, ref: this.cr.head_sha, filter: 'all', per_page: 100,
       ...(this.cr.app_id !== undefined ? { app_id: this.cr.app_id } : {}),
     })
-    const conclusionKey = buildKey(CONCLUSION_BUILD)
     const links = new Set<string>()
     for (const r of runs) {
       const parsed = parseExternalId(r.external_id)
-      if (r.app?.id !== this.cr.app_id || !parsed || parsed.suite_hash !== this.suiteHashOf || parsed.build_key === conclusionKey) continue
+      if (r.app?.id !== this.cr.app_id || !parsed || parsed.suite_hash !== this.suiteHashOf || isConclusionId(parsed)) continue
       if (r.details_url) links.add(r.details_url)
     }
     for (const url of links) await this.addLinked(url)

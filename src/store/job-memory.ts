@@ -13,6 +13,7 @@ import { mergeServiceData, parseServiceData, sameSuite, serializeServiceData } f
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import type { FragmentAuth } from './fragment-auth.ts'
 import { fragmentSuiteHash } from './naming.ts'
+import { errorText } from '../errors.ts'
 
 // 2: with `tag`; a version 1 file (no tag) is ignored like any other unusable one.
 const VERSION = 2
@@ -82,7 +83,7 @@ export class JobMemory {
       fs.writeFileSync(scratch, JSON.stringify(body))
       fs.renameSync(scratch, this.#file)
     } catch (error) {
-      core.debug(`Could not keep the state for the job's next steps: ${error instanceof Error ? error.message : String(error)}`)
+      core.debug(`Could not keep the state for the job's next steps: ${errorText(error)}`)
       fs.rmSync(scratch, { force: true })
     }
   }
@@ -111,7 +112,7 @@ export class JobMemory {
       for (const id of body.ids) this.#ids.add(id)
       this.#data = data
     } catch (error) {
-      core.debug(`Ignoring ${this.#file}: ${error instanceof Error ? error.message : String(error)}`)
+      core.debug(`Ignoring ${this.#file}: ${errorText(error)}`)
     }
   }
 }
