@@ -62,6 +62,8 @@ function unavailable(error: unknown, what: string): UserError | undefined {
   )
 }
 
+type ViaJwt = <T>(call: () => Promise<T>, what: string) => Promise<T>
+
 export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions = {}): Promise<AppAuth> {
   const maskOnly = options.mask ?? ((t: string) => core.setSecret(t))
   // Every secret this source holds is also one no request body may carry (secret-guard.ts).
@@ -70,37 +72,19 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
     maskOnly(t)
   }
   holdPrivateKey(inputs.privateKey)
-  const now = options.now ?? Date.now
   const jwt: AppJwtSource = createAppJwtSource(inputs.issuer, inputs.privateKey)
   const appClient = createGitHubClient({ token: jwt, apiUrl: inputs.apiUrl })
-  const viaJwt = <T>(call: () => Promise<T>, what: string) =>
+  const viaJwt: ViaJwt = (call, what) =>
     withClockSkewRetry(jwt, call, logSkew).catch((error: unknown) => {
       throw clockStillOff(error) ?? unavailable(error, what) ?? error
     })
 
-  let info: InstallationInfo | undefined
-  let infoPromise: Promise<InstallationInfo> | undefined
-  let installationId = inputs.installationId
-  if (installationId === undefined) {
-    info = await viaJwt(() =>
-      findInstallation(appClient, {
-        owner: inputs.owner ?? '',
-        repositories: inputs.repositories,
-        ownerType: inputs.ownerType,
-        apiUrl: inputs.apiUrl,
-      }), "find the app's installation")
-    installationId = info.id
-  } else if (options.wantAppSlug) {
-    infoPromise = viaJwt(() => getInstallation(appClient, installationId as number, inputs.apiUrl), `read installation ${installationId}`)
-    // Settled below; keep an early rejection from counting as unhandled meanwhile.
-    infoPromise.catch(() => undefined)
-  }
-  const id = installationId
-
+  const found = await locateInstallation(appClient, inputs, viaJwt, !!options.wantAppSlug)
+  const { id } = found
   // What the installation grants is needed only to explain a 422: from the lookup, the
   // parallel GET, or one GET made then.
   const granted = async () =>
-    (info ?? (await (infoPromise ?? viaJwt(() => getInstallation(appClient, id, inputs.apiUrl), `read installation ${id}`)))).permissions
+    (found.info ?? (await (found.reading ?? viaJwt(() => getInstallation(appClient, id, inputs.apiUrl), `read installation ${id}`)))).permissions
   const mint = () =>
     viaJwt(() =>
       createInstallationToken(appClient, {
@@ -111,29 +95,78 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
         mask,
       }), `mint a token for installation ${id}`)
 
-  let current: InstallationToken
-  if (infoPromise) {
-    // Both JWT calls at once: the slug costs no extra wait.
-    const [tokenResult, infoResult] = await Promise.allSettled([mint(), infoPromise])
-    if (tokenResult.status === 'rejected') throw tokenResult.reason
-    current = tokenResult.value
-    if (infoResult.status === 'fulfilled') info = infoResult.value
-    else core.warning(`Could not read installation ${id} (${githubMessage(infoResult.reason)}): the app's slug is unknown.`)
-    if (info) {
-      try {
-        checkAppId(inputs.appId, info, inputs.clientId)
-      } catch (error) {
-        await revokeInstallationToken(inputs.apiUrl, current.token).catch(() => undefined)
-        throw error
-      }
-    }
-  } else {
-    if (info) checkAppId(inputs.appId, info, inputs.clientId) // before minting: no token to clean up
-    current = await mint()
+  const { token, info } = await firstToken(found, mint, inputs)
+  const getTokenDetails = renewedBeforeExpiry(token, mint, options.now ?? Date.now)
+  return {
+    installationId: id,
+    appSlug: info?.appSlug,
+    appId: info?.appId ?? inputs.appId,
+    account: info?.account,
+    getToken: async () => (await getTokenDetails()).token,
+    getTokenDetails,
+    appClient,
   }
+}
 
+interface FoundInstallation {
+  id: number
+  /** From the lookup by owner / repositories. */
+  info?: InstallationInfo
+  /** With installation-id and wantAppSlug: the installation's GET, run beside the token request. */
+  reading?: Promise<InstallationInfo>
+}
+
+/** The installation: looked up by owner and repositories, or given (then read only if its slug is wanted). */
+async function locateInstallation(appClient: GitHubClient, inputs: AppInputs, viaJwt: ViaJwt, wantAppSlug: boolean): Promise<FoundInstallation> {
+  const given = inputs.installationId
+  if (given === undefined) {
+    const info = await viaJwt(() =>
+      findInstallation(appClient, {
+        owner: inputs.owner ?? '',
+        repositories: inputs.repositories,
+        ownerType: inputs.ownerType,
+        apiUrl: inputs.apiUrl,
+      }), "find the app's installation")
+    return { id: info.id, info }
+  }
+  if (!wantAppSlug) return { id: given }
+  const reading = viaJwt(() => getInstallation(appClient, given, inputs.apiUrl), `read installation ${given}`)
+  // Settled in firstToken; keep an early rejection from counting as unhandled meanwhile.
+  reading.catch(() => undefined)
+  return { id: given, reading }
+}
+
+/**
+ * The first token, checked to be the app's the inputs name: before minting when the installation
+ * is known, else once its parallel read lands (then a token of the wrong app is revoked).
+ */
+async function firstToken(found: FoundInstallation, mint: () => Promise<InstallationToken>, inputs: AppInputs): Promise<{ token: InstallationToken; info?: InstallationInfo }> {
+  if (!found.reading) {
+    if (found.info) checkAppId(inputs.appId, found.info, inputs.clientId) // before minting: no token to clean up
+    return { token: await mint(), info: found.info }
+  }
+  // Both JWT calls at once: the slug costs no extra wait.
+  const [tokenResult, infoResult] = await Promise.allSettled([mint(), found.reading])
+  if (tokenResult.status === 'rejected') throw tokenResult.reason
+  const token = tokenResult.value
+  if (infoResult.status === 'rejected') {
+    core.warning(`Could not read installation ${found.id} (${githubMessage(infoResult.reason)}): the app's slug is unknown.`)
+    return { token }
+  }
+  try {
+    checkAppId(inputs.appId, infoResult.value, inputs.clientId)
+  } catch (error) {
+    await revokeInstallationToken(inputs.apiUrl, token.token).catch(() => undefined)
+    throw error
+  }
+  return { token, info: infoResult.value }
+}
+
+/** The current token, or a new one (one mint at a time) once it has less than REFRESH_WINDOW_MS left. */
+function renewedBeforeExpiry(first: InstallationToken, mint: () => Promise<InstallationToken>, now: () => number): () => Promise<InstallationToken> {
+  let current = first
   let renewing: Promise<InstallationToken> | undefined
-  const getTokenDetails = async (): Promise<InstallationToken> => {
+  return async () => {
     if (Date.parse(current.expiresAt) - now() > REFRESH_WINDOW_MS) return current
     renewing ??= mint().then(
       (t) => {
@@ -147,15 +180,5 @@ export async function createAppAuth(inputs: AppInputs, options: AppAuthOptions =
       },
     )
     return renewing
-  }
-
-  return {
-    installationId: id,
-    appSlug: info?.appSlug,
-    appId: info?.appId ?? inputs.appId,
-    account: info?.account,
-    getToken: async () => (await getTokenDetails()).token,
-    getTokenDetails,
-    appClient,
   }
 }
