@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** Every file whose change changes the bundle: sources, the build script, the locked dependencies. */
-const BUILD_INPUTS = ['src', 'scripts/build.mjs', 'scripts/build-digest.mjs', 'package-lock.json', 'tsconfig.json']
+const BUILD_INPUTS = ['src', 'scripts/build.mjs', 'scripts/build-digest.mjs', 'scripts/chunk-report.mjs', 'package-lock.json', 'tsconfig.json']
 export const MANIFEST = 'BUILD.json'
 
 function filesUnder(root, entry) {

@@ -3,20 +3,23 @@
 import ncc from '@vercel/ncc'
 import { minify } from 'terser'
 import { MANIFEST, outputDigests, sourceDigest } from './build-digest.mjs'
+import { chunkReport } from './chunk-report.mjs'
 import fs from 'node:fs'
 import path from 'node:path'
 
 const out = path.resolve(process.argv[2] ?? 'dist')
 const scratch = `${out}.tmp-${process.pid}`
 fs.rmSync(scratch, { recursive: true, force: true })
+const builds = []
 for (const [entry, name] of [['src/main.ts', 'index'], ['src/post-main.ts', 'post']]) {
-  const { code, assets } = await ncc(path.resolve(entry), {
+  const { code, assets, stats } = await ncc(path.resolve(entry), {
     minify: true,
     quiet: true,
     target: 'es2023',
     sourceMap: false,
     license: 'licenses.txt',
   })
+  builds.push({ entry, output: `${name}.js`, stats })
   fs.mkdirSync(scratch, { recursive: true })
   fs.writeFileSync(path.join(scratch, `${name}.js`), code)
   for (const [file, { source }] of Object.entries(assets)) {
@@ -28,6 +31,7 @@ for (const [entry, name] of [['src/main.ts', 'index'], ['src/post-main.ts', 'pos
     fs.writeFileSync(path.join(scratch, file), chunk)
   }
 }
+fs.writeFileSync(path.join(scratch, 'CHUNKS.md'), chunkReport(builds))
 const manifest = { source: sourceDigest(), files: outputDigests(scratch) }
 fs.writeFileSync(path.join(scratch, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
 fs.rmSync(out, { recursive: true, force: true })

@@ -48,10 +48,10 @@ function nameOf(node) {
   return '(anonymous)'
 }
 
-/** The folder of a file under `dir`: its first path segment, or "." for the files at the top. */
+/** The folder of a file under `dir`: its first path segment, or the file itself ("./run.ts") at the top. */
 function folderOf(dir, file) {
   const rel = path.relative(dir, file).split(path.sep)
-  return rel.length > 1 ? rel[0] : '.'
+  return rel.length > 1 ? rel[0] : `./${rel[0]}`
 }
 
 /**
