@@ -3,7 +3,6 @@
 import * as core from '@actions/core'
 import type { KeyObject } from 'node:crypto'
 import fs from 'node:fs'
-import { booleanValue } from '../boolean.ts'
 import { quoteValue, UserError } from '../errors.ts'
 import { readPermissionInputs, type Permissions } from './permissions.ts'
 import { parsePrivateKey } from './private-key.ts'
@@ -33,13 +32,6 @@ const MAX_REPOSITORIES = 500 // GitHub's limit for one access token request
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/ // GHES allows _ and . in logins
 const REPO_NAME = /^[A-Za-z0-9._-]+$/
 
-/** A boolean token input (src/boolean.ts), empty giving `fallback`. */
-export function parseBooleanInput(name: string, value: string, fallback: boolean): boolean {
-  if (value.trim() === '') return fallback
-  const v = booleanValue(value)
-  if (v !== undefined) return v
-  throw new UserError(`${name}: ${quoteValue(value.trim())} is not a boolean; use true or false.`)
-}
 
 function readAppId(getInput: GetInput): { issuer: string; appId?: number; clientId?: string } {
   const appIdText = getInput('app-id').trim()

@@ -4,7 +4,8 @@
  * UserError whose one-line message names the input and says what to fix. No I/O: reading
  * inputs, files and the event payload is the caller's job.
  */
-import { booleanValue } from '../boolean.ts'
+
+export { parseBoolean } from '../boolean.ts'
 import { UserError } from '../errors.ts'
 import { buildIdProblem, CONCLUSIONS } from './service-data.ts'
 import type { Annotation, Conclusion } from './types.ts'
@@ -311,10 +312,3 @@ export function parseDuration(text: string, input = 'duration'): number {
   return ms
 }
 
-/** true or false (any case; as core.getBooleanInput). Empty gives `fallback` when given. */
-export function parseBoolean(text: string, input = 'input', fallback?: boolean): boolean {
-  if (String(text).trim() === '' && fallback !== undefined) return fallback
-  const value = booleanValue(text)
-  if (value !== undefined) return value
-  throw new UserError(`${input} must be true or false, got ${show(String(text).trim())}.`)
-}

@@ -9,7 +9,8 @@
 // gets it free and the installation-id path fetches it beside the token request, costing no wait.
 import * as core from '@actions/core'
 import { createAppAuth } from '../auth/app-auth.ts'
-import { parseBooleanInput, readAppInputs, type AppInputs } from '../auth/inputs.ts'
+import { readAppInputs, type AppInputs } from '../auth/inputs.ts'
+import { parseBoolean } from '../boolean.ts'
 import { formatPermissions } from '../auth/permissions.ts'
 import { createGitHubClient, githubMessage } from '../github/client.ts'
 
@@ -39,7 +40,7 @@ async function botUserId(apiUrl: string, token: string, botName: string): Promis
 
 export async function run(): Promise<void> {
   const inputs = readAppInputs()
-  const skipRevoke = parseBooleanInput('skip-token-revoke', core.getInput('skip-token-revoke'), false)
+  const skipRevoke = parseBoolean(core.getInput('skip-token-revoke'), 'skip-token-revoke', false)
   core.info(`Minting an installation token for ${describeTarget(inputs)}.`)
 
   const auth = await createAppAuth(inputs, { wantAppSlug: true })

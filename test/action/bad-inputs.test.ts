@@ -91,7 +91,7 @@ const rows: Row[] = [
   { kind: 'token', name: 'owner given as owner/repo', inputs: () => ({ owner: 'octo-org/repo-a' }), error: /^owner is an account, not a repository: use owner: octo-org and repositories: repo-a\./ },
   { kind: 'token', name: 'unknown permission name', inputs: () => ({ 'permission-superpowers': 'write' }), error: /^Unknown input permission-superpowers: GitHub has no app permission "superpowers"/ },
   { kind: 'token', name: 'unknown permission level', inputs: () => ({ 'permission-contents': 'admin' }), error: /^permission-contents: "admin" is not a level GitHub offers for contents; use "read" or "write"/ },
-  { kind: 'token', name: 'skip-token-revoke not a boolean', inputs: () => ({ 'skip-token-revoke': 'yes' }), error: /^skip-token-revoke: "yes" is not a boolean; use true or false/ },
+  { kind: 'token', name: 'skip-token-revoke not a boolean', inputs: () => ({ 'skip-token-revoke': 'yes' }), error: /^skip-token-revoke must be true or false, got "yes"/ },
   { kind: 'token', name: 'github-api-url: the web site', inputs: () => ({ 'github-api-url': 'https://github.com' }), error: /^github-api-url "https:\/\/github\.com" is the web site; the REST API is at https:\/\/api\.github\.com/ },
   { kind: 'token', name: 'github-api-url: not a URL', inputs: () => ({ 'github-api-url': 'api.github.com' }), error: /^github-api-url "api\.github\.com" is not a URL/ },
 

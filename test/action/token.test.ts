@@ -320,7 +320,7 @@ describe('what users get wrong: one clear message each', () => {
     expect(gh.revokedTokens()).not.toContain(main.outputs.token)
     expect(await reach(main.outputs.token!, 'octo-org/repo-a')).toBe(200)
     const bad = await run({ inputs: { 'skip-token-revoke': 'yes please' } }, false)
-    expect(bad.main.errors).toEqual(['skip-token-revoke: "yes please" is not a boolean; use true or false.'])
+    expect(bad.main.errors).toEqual(['skip-token-revoke must be true or false, got "yes please".'])
   })
 })
 

@@ -6,7 +6,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseBooleanInput, parseRepositories, readApiUrl, readAppInputs } from '../../src/auth/inputs.ts'
+import { parseRepositories, readApiUrl, readAppInputs } from '../../src/auth/inputs.ts'
+import { parseBoolean } from '../../src/boolean.ts'
 import { APP_PERMISSIONS } from '../../src/auth/permissions.generated.ts'
 import { missingPermissions, readPermissionInputs } from '../../src/auth/permissions.ts'
 import { normalisePrivateKeyText, parsePrivateKey } from '../../src/auth/private-key.ts'
@@ -123,7 +124,7 @@ describe('the app inputs throw nothing but one-line UserErrors', () => {
         expect(new Set(parsed.names.map((n) => n.toLowerCase())).size).toBe(parsed.names.length)
         for (const n of parsed.names) expect(n).toMatch(/^[A-Za-z0-9._-]+$/)
       }
-      only(() => parseBooleanInput('skip-token-revoke', text, false))
+      only(() => parseBoolean(text, 'skip-token-revoke', false))
       only(() => readApiUrl((name) => (name === 'github-api-url' ? text : ''), { GITHUB_API_URL: url }))
     }), { numRuns: 1000 })
     const permissionInputs = fc.dictionary(fc.oneof(fc.constantFrom(...PERMISSION_NAMES).map((n) => `permission-${n.replace(/_/g, '-')}`), fc.string({ maxLength: 30 })), short, { maxKeys: 6 })
