@@ -15,10 +15,13 @@ import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { BuildState, CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
-import { planConclusionRun, type ConclusionPlan } from './conclusion-run.ts'
+import { planConclusionRun, type ConclusionPlan } from '../checks/conclusion-run.ts'
 import { buildTag } from '../store/naming.ts'
 import type { FragmentRef } from '../store/index.ts'
-import { openSession, readCommonInputs, readRestOfSuite, readSuite, writeSuite, type Session, type SuiteRead } from './session.ts'
+import { readRestOfSuite, readSuite, type SuiteRead } from '../state/read.ts'
+import { writeSuite } from '../state/write.ts'
+import { readCommonInputs } from './common-inputs.ts'
+import { openSession, type Session } from './session.ts'
 import { sendWrites } from './suite-writes.ts'
 import { readTransitionInputs, type TransitionInputs } from './transition-inputs.ts'
 
@@ -152,16 +155,16 @@ async function report(session: Session, inputs: TransitionInputs): Promise<void>
   let conclusion: ConclusionPlan
   if (read.listed) {
     const complete = mayBeComplete(p.after, read.listed)
-    conclusion = planConclusionRun(session, p.after, { ...conclusionOptions(p), incomplete: !complete })
+    conclusion = planConclusionRun(session.conclusion, p.after, { ...conclusionOptions(p), incomplete: !complete })
     // Names carry no tag (only contents do): before names alone switch the suite to aggregate
     // mode, the fragments behind them are read and checked.
     if (complete || conclusion.op || p.switched) {
       read = await readRestOfSuite(session, key, read, { expect })
       p = prepare(session, inputs, read, transition, now)
-      conclusion = planConclusionRun(session, p.after, conclusionOptions(p))
+      conclusion = planConclusionRun(session.conclusion, p.after, conclusionOptions(p))
     }
   } else {
-    conclusion = planConclusionRun(session, p.after, conclusionOptions(p))
+    conclusion = planConclusionRun(session.conclusion, p.after, conclusionOptions(p))
   }
   const { data, plan, aggregate, switched, buildCount, writes, local, skipped, after } = p
   for (const w of plan.warnings) core.warning(w)
@@ -251,7 +254,7 @@ async function completeLate(session: Session, first: SuiteRead, mine: ServiceDat
   if (!again.listed || !mayBeComplete(mergeServiceData(mine, again.data), again.listed)) return undefined
   const full = await readRestOfSuite(session, key, again)
   const data = mergeServiceData(mine, full.data)
-  const plan = planConclusionRun(session, data, { final: false, mayOpen: false, aggregate, now })
+  const plan = planConclusionRun(session.conclusion, data, { final: false, mayOpen: false, aggregate, now })
   // Only an update of the open run: the other last job may be doing the same, and two updates
   // say the same thing, where two creates would leave a duplicate (conclude creates it then).
   if (plan.op?.op !== 'update') return undefined
