@@ -107,7 +107,12 @@ describe('transition steps in process', () => {
     await step(sha, 'building', { builds: 'macos' })
     // Still open: macos has not ended.
     expect(runsOn(sha).find((r) => r.name === 'ci / CONCLUSION')).toMatchObject({ status: 'in_progress' })
+    const mark = emu.requests.length
     const last = await step(sha, 'built', { builds: 'macos', conclusion: 'failure' })
+    // The last build's step saw the suite complete before it wrote (it read the rest of the suite):
+    // the CONCLUSION run rode along in its one GraphQL request, no second completion was needed.
+    expect(emu.requests.slice(mark).filter((r) => r.graphqlOperations?.length)).toHaveLength(1)
+    expect(last.session.requestCount()).toBe(emu.requests.slice(mark).filter((r) => r.auth === 'installation').length) // src/github/request-count.ts
 
     const runs = runsOn(sha)
     expect(runs).toHaveLength(3) // no duplicate: every step wrote to the run it created
