@@ -599,7 +599,7 @@ export function externalId(suite: SuiteKey, build: string, generation?: number):
 /**
  * The build id under which the CONCLUSION check run's external id is made: a control character
  * can never be in a real build id (buildIdProblem), so it never collides with a build's. Only
- * ids are made from it: a write names its target (apply.ts PlannedWrite), never this id.
+ * ids are made from it: a write names its target (src/github/apply.ts PlannedWrite), never this id.
  */
 export const CONCLUSION_BUILD = '\u0000conclusion'
 

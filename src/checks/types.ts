@@ -115,14 +115,14 @@ export interface Transition {
 }
 
 /**
- * One create or update of a check run, whichever run it is for (apply.ts PlannedWrite names the
+ * One create or update of a check run, whichever run it is for (src/github/apply.ts PlannedWrite names the
  * target: a build or the suite's CONCLUSION run).
  */
 export type RunWrite =
   | { op: 'create'; record: CheckRunRecord }
   | { op: 'update'; check_run_id: number; node_id?: string; record: CheckRunRecord }
 
-/** What rules.ts decides for one build: pure data, executed by apply.ts. */
+/** What rules.ts decides for one build: pure data, executed by src/github/apply.ts. */
 export type Operation =
   | { op: 'create'; build: string; record: CheckRunRecord }
   | { op: 'update'; build: string; check_run_id: number; node_id?: string; record: CheckRunRecord }

@@ -3,7 +3,7 @@
 // or one lookup that the state then remembers.
 import * as core from '@actions/core'
 import { isNoCommit, noCommitError } from '../github/commit-errors.ts'
-import { applyPlan, buildWrite, conclusionWrite, type AppliedBuild, type AppliedWrite } from '../checks/apply.ts'
+import { applyPlan, buildWrite, conclusionWrite, type AppliedBuild, type AppliedWrite } from '../github/apply.ts'
 import { githubStatus, type WriteOperation } from '../checks/rules.ts'
 import { conclusionExternalId, externalId, recordOf } from '../checks/service-data.ts'
 import { outputFor } from '../checks/titles.ts'

@@ -7,7 +7,7 @@
 // saves outweigh the deletes (each DELETE counts against the installation's content-creation limit).
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../checks/apply.ts'
+import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../github/apply.ts'
 import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
 import type { WriteOperation } from '../checks/rules.ts'
 import {

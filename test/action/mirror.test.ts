@@ -133,7 +133,7 @@ test('a store: input still works: the next event reads the store instead of list
   const second = await mirrorStep(gh, repo.full_name, workflowRunEvent('completed', run, repo), { store: `file:${dir}` })
   ok(second.result)
   // The store holds the runs' ids; the one listing checks that each run an update names by a
-  // stored id is this suite's (src/checks/apply.ts updateTarget), as a store may be forged.
+  // stored id is this suite's (src/github/apply.ts updateTarget), as a store may be forged.
   expect(ops(second.requests)).toEqual(['actions/list-jobs-for-workflow-run', 'checks/list-for-ref', 'graphql(3)'])
   expect(shownRuns(gh, repo.full_name, run.head_sha).get('ci / CONCLUSION')).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 60_000)

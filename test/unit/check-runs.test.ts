@@ -1,4 +1,4 @@
-// The check-run adapter (src/github/check-runs.ts) and plan execution (src/checks/apply.ts)
+// The check-run adapter (src/github/check-runs.ts) and plan execution (src/github/apply.ts)
 // against the GitHub emulator, through a real Octokit holding an installation token.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAppAuth } from '@octokit/auth-app'
@@ -12,7 +12,7 @@ import {
   mutationDocument,
   type Octokit,
 } from '../../src/github/check-runs.ts'
-import { applyPlan, type ApplyContext, type PlannedWrite } from '../../src/checks/apply.ts'
+import { applyPlan, type ApplyContext, type PlannedWrite } from '../../src/github/apply.ts'
 import { mayAlreadyExist, planTransition, type WriteOperation } from '../../src/checks/rules.ts'
 import { emptyServiceData, externalId, findAdoptable } from '../../src/checks/service-data.ts'
 import type { Annotation, CheckRunRecord, Operation, Transition } from '../../src/checks/types.ts'

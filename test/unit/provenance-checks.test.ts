@@ -3,7 +3,7 @@
 // client's secret guard. docs/inputs-and-provenance.md says what each is for.
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { updateTarget } from '../../src/checks/apply.ts'
+import { updateTarget } from '../../src/github/apply.ts'
 import { linkAllowed, recordProblem } from '../../src/checks/record-policy.ts'
 import { externalId, parseServiceData, serializeServiceData } from '../../src/checks/service-data.ts'
 import type { ServiceData } from '../../src/checks/types.ts'

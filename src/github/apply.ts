@@ -1,6 +1,6 @@
 // Runs planned writes (a build's, from rules.ts, or the CONCLUSION run's) against GitHub and
 // records, per write, what is known to have happened: the one write path of every command.
-import { describeRequestError } from '../github/request-error.ts'
+import { describeRequestError } from './request-error.ts'
 import {
   createAndUpdateCheckRuns,
   listCheckRuns,
@@ -10,10 +10,10 @@ import {
   type CheckRunItem,
   type ListedCheckRun,
   type Octokit,
-} from '../github/check-runs.ts'
-import { mayAlreadyExist, recordAfter, type WriteOperation } from './rules.ts'
-import { conclusionExternalId, externalId, findAdoptable } from './service-data.ts'
-import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, SuiteKey } from './types.ts'
+} from './check-runs.ts'
+import { mayAlreadyExist, recordAfter, type WriteOperation } from '../checks/rules.ts'
+import { conclusionExternalId, externalId, findAdoptable } from '../checks/service-data.ts'
+import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, SuiteKey } from '../checks/types.ts'
 
 /** Which run a write is for: a build's, or the suite's CONCLUSION run. */
 export type WriteTarget = { target: 'build'; build: string } | { target: 'conclusion' }
