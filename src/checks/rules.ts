@@ -1,7 +1,7 @@
 /**
  * The rules (docs/design.md "The rules", after brep): given the recorded service data and one
  * reported transition, decide per build whether to create, update or skip its check run.
- * Pure: the plan is data that github/apply-plan.ts executes; `recordAfter` says what to store afterwards.
+ * Pure: the plan is data that src/github/apply-plan.ts executes; `recordAfter` says what to store afterwards.
  *
  * Per build, with R the recorded record and T the transition:
  * - no R: queued and built create; building skips (a nice-to-have notification).
@@ -19,7 +19,7 @@
  *   and a write updates R's run when its id is known, else creates (apply first adopts a run a
  *   lost reply may have made: see mayAlreadyExist).
  * "Write" = update when R has a check_run_id, else create. No rule updates a built R to another
- * state; github/apply-plan.ts creates a new run should GitHub still show a completed run another way.
+ * state; src/github/apply-plan.ts creates a new run should GitHub still show a completed run another way.
  */
 import { buildIdProblem, isIsoTime, recordOf } from './service-data.ts'
 import { isBuildState, stateRank } from './states.ts'

@@ -7,8 +7,11 @@ import { readAppInputs } from '../auth/inputs.ts'
 import { emptyServiceData } from '../checks/service-data.ts'
 import { readRunContext } from '../context.ts'
 import { UserError } from '../errors.ts'
-import { planConclusionRun } from './conclusion-run.ts'
-import { openSession, readCommonInputs, readSuite, writeSuite } from './session.ts'
+import { planConclusionRun } from '../checks/conclusion-run.ts'
+import { readSuite } from '../state/read.ts'
+import { writeSuite } from '../state/write.ts'
+import { readCommonInputs } from './common-inputs.ts'
+import { openSession } from './session.ts'
 import { sendWrites } from './suite-writes.ts'
 
 export async function run(): Promise<void> {
@@ -22,7 +25,7 @@ export async function run(): Promise<void> {
   const read = await readSuite(session, session.key, { checkGitHub: true })
   const data = read.data
   const aggregate = data.aggregate !== undefined
-  const plan = planConclusionRun(session, data, { final: true, mayOpen: true, aggregate, now })
+  const plan = planConclusionRun(session.conclusion, data, { final: true, mayOpen: true, aggregate, now })
   const sent = await sendWrites(session, data, [], {}, plan, now)
 
   const fragment = emptyServiceData(session.key)

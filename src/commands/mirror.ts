@@ -30,8 +30,11 @@ import {
   DEFAULT_BUILD_NAME, jobIsAhead, jobState, jobSummary, jobTransition, parsePatterns, selectJobs,
   type JobSelection, type MirroredJob, type WorkflowJob,
 } from '../mirror/jobs.ts'
-import { planConclusionRun } from './conclusion-run.ts'
-import { CONCLUSION_BUILD, openSession, readCommonInputs, readSuite, writeSuite, type Session } from './session.ts'
+import { planConclusionRun } from '../checks/conclusion-run.ts'
+import { readSuite } from '../state/read.ts'
+import { writeSuite } from '../state/write.ts'
+import { readCommonInputs } from './common-inputs.ts'
+import { CONCLUSION_BUILD, openSession, type Session } from './session.ts'
 import { sendWrites } from './suite-writes.ts'
 
 type GetInput = (name: string) => string
@@ -216,7 +219,7 @@ async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, kno
   // serialised by the workflow's concurrency group, so any of them may open it.
   const allBuilt = planned.every((p) => jobState(p.job.status) === 'built')
   const runDone = wr.status === 'completed' && allBuilt
-  const conclusion = planConclusionRun(session, after, { final: false, mayOpen: true, aggregate, now, incomplete: !runDone })
+  const conclusion = planConclusionRun(session.conclusion, after, { final: false, mayOpen: true, aggregate, now, incomplete: !runDone })
 
   const byBuild = new Map(planned.map((p) => [p.build, p]))
   const sent = await sendWrites(session, data, writes, (build) => {

@@ -20,7 +20,8 @@ import type { FragmentRef, StateStore } from '../store/index.ts'
 import { formatDuration } from '../reconcile/decide.ts'
 import { emptyReport, PassCache, reconcileSuite, type ReconcileOptions, type SuiteOutcome, type SuiteReport } from '../reconcile/suite.ts'
 import { emptyIndex, listingSince, mergeListing, newestOf, parseIndex, recordSuite, refOf, serializeIndex, type PassIndex } from '../reconcile/pass-index.ts'
-import { openSession, readCommonInputs, type Session } from './session.ts'
+import { readCommonInputs } from './common-inputs.ts'
+import { openSession, type Session } from './session.ts'
 
 type GetInput = (name: string) => string
 

@@ -39,7 +39,8 @@ import {
   type RunFacts,
 } from '../reconcile/rerequest.ts'
 import { openRelay } from '../reconcile/relay.ts'
-import { openSession, readCommonInputs, type Session } from './session.ts'
+import { readCommonInputs } from './common-inputs.ts'
+import { openSession, type Session } from './session.ts'
 
 /** The check run as GitHub has it (GET …/check-runs/{id}): the only copy this command believes. */
 interface GitHubCheckRun {

@@ -10,7 +10,7 @@ import { outputFor } from '../checks/titles.ts'
 import type { Annotation, CheckRunOutput, ServiceData, SuiteKey } from '../checks/types.ts'
 import { repositoryNodeId, type ListedCheckRun } from '../github/check-runs.ts'
 import { githubMessage } from '../github/client.ts'
-import { conclusionRecordAfter, type ConclusionPlan } from './conclusion-run.ts'
+import { conclusionRecordAfter, type ConclusionPlan } from '../checks/conclusion-run.ts'
 import type { Session } from './session.ts'
 
 export interface UserOutput {

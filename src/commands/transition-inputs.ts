@@ -12,7 +12,7 @@ import {
 } from '../checks/inputs.ts'
 import type { Annotation, BuildState, Conclusion } from '../checks/types.ts'
 import { UserError } from '../errors.ts'
-import type { CommonInputs } from './session.ts'
+import type { CommonInputs } from './common-inputs.ts'
 
 type GetInput = (name: string) => string
 

@@ -29,15 +29,33 @@ import { splitSealed } from '../store/fragment-auth.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { describeFragment } from '../store/naming.ts'
 import { mapLimit } from '../store/parallel.ts'
-import { conclusionRecordAfter, planConclusionRun, type ConclusionSettings } from '../commands/conclusion-run.ts'
-import { checkRecords } from '../checks/record-policy.ts'
-import { recordPolicy, type Session } from '../commands/session.ts'
+import { conclusionRecordAfter, planConclusionRun, type ConclusionSettings } from '../checks/conclusion-run.ts'
+import { checkRecords, type RecordPolicy } from '../checks/record-policy.ts'
+import type { RunContext } from '../context.ts'
+import type { GitHubClient } from '../github/client.ts'
+import type { FragmentAuth } from '../store/fragment-auth.ts'
+import type { StateStore } from '../store/index.ts'
 import { deleteInRounds } from './delete-rounds.ts'
 import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
 import { runLink } from './rerequest.ts'
 import { jobConclusion, type WorkflowJob } from '../mirror/jobs.ts'
 import { laterReads, READS_PER_WRITE, worthCompacting } from './pass-index.ts'
 import { StoreError } from '../store/errors.ts'
+
+/** What reconciling a suite uses of the step (src/commands/session.ts wires it). */
+export interface ReconcileSession {
+  ctx: Pick<RunContext, 'owner' | 'repo' | 'repository' | 'serverUrl' | 'runId' | 'runAttempt' | 'job'>
+  github: GitHubClient
+  auth: { appId?: number }
+  store: StateStore
+  fragmentAuth: Pick<FragmentAuth, 'seal' | 'verify'>
+  /** What records read must match (src/checks/record-policy.ts). */
+  policy: RecordPolicy
+  /** The step's CONCLUSION settings; each suite gets its own name from conclusionTemplate. */
+  conclusion: ConclusionSettings
+  /** From the event payload, when it had it. */
+  repositoryNodeId?: string
+}
 
 export interface ReconcileOptions extends SuitePlanOptions {
   forgetAfterMs: number
@@ -91,8 +109,8 @@ export interface SuiteReport {
 export class PassCache {
   readonly #listings = new Map<string, Promise<ListedCheckRun[]>>()
   #nodeId?: Promise<string>
-  readonly session: Session
-  constructor(session: Session) {
+  readonly session: ReconcileSession
+  constructor(session: ReconcileSession) {
     this.session = session
   }
 
@@ -158,7 +176,7 @@ function created(ref: FragmentRef): number | undefined {
  * Deletes `refs` a round at a time until the deadline (at least one round, so every pass makes
  * progress). Returns how many were deleted; those left are counted in the report.
  */
-async function remove(session: Session, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<number> {
+async function remove(session: ReconcileSession, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<number> {
   const progress = { deleted: 0 }
   try {
     await deleteInRounds(refs, (round) => session.store.deleteFragments(round), () => opts.deadline !== undefined && Date.now() >= opts.deadline, progress)
@@ -174,14 +192,14 @@ async function remove(session: Session, refs: FragmentRef[], report: SuiteReport
  * Forgets a suite: a store that clears itself (artifact retention, cache eviction) is left to do
  * so, at no write; a file store's fragments are deleted unless the deadline comes first.
  */
-async function forget(session: Session, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<boolean> {
+async function forget(session: ReconcileSession, refs: FragmentRef[], report: SuiteReport, opts: ReconcileOptions): Promise<boolean> {
   if (session.store.selfClearing) return true
   return (await remove(session, refs, report, opts)) === refs.length
 }
 
 /** Reconciles the suite whose fragments are `refs` (all of one suite hash). */
 export async function reconcileSuite(
-  session: Session,
+  session: ReconcileSession,
   refs: FragmentRef[],
   opts: ReconcileOptions,
   cache: PassCache,
@@ -230,7 +248,7 @@ export async function reconcileSuite(
     let data: ServiceData
     try {
       data = parseServiceData(sealed.body)
-      checkRecords(data, recordPolicy(session))
+      checkRecords(data, session.policy)
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error
       core.warning(`State fragment ${nameOf(r.ref)} is unusable and was left in the store: ${error.message}.`)
@@ -314,7 +332,7 @@ export async function reconcileSuite(
 }
 
 /** One warning per fragment that only someone without the app's key can have written; it is never merged or deleted for its content. */
-function setAsideUnauthenticated(session: Session, ref: FragmentRef, reason: string): void {
+function setAsideUnauthenticated(session: ReconcileSession, ref: FragmentRef, reason: string): void {
   core.warning(`State fragment ${describeFragment(session.store.description, ref)} was set aside, not merged: ${reason}.`)
 }
 
@@ -331,7 +349,7 @@ interface Write {
 
 /** Sends what the suite needs; returns the records to merge into its state. */
 async function repair(
-  session: Session,
+  session: ReconcileSession,
   key: SuiteKey,
   data: ServiceData,
   opts: ReconcileOptions,
@@ -358,11 +376,8 @@ async function repair(
   const after = mergeServiceData(data, planned)
   if (data.conclusion_run) {
     // This suite's settings: its name from the template (a pass reconciles many suites).
-    const settings: ConclusionSettings = {
-      inputs: { ...session.inputs, conclusionName: opts.conclusionTemplate.replace(/\{suite\}/g, key.suite) },
-      ctx: session.ctx,
-    }
-    const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: session.inputs.warningAs }))
+    const settings: ConclusionSettings = { ...session.conclusion, conclusionName: opts.conclusionTemplate.replace(/\{suite\}/g, key.suite) }
+    const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: settings.warningAs }))
     if (step.op === 'create' || step.op === 'update') {
       const aggregate = data.aggregate !== undefined
       const c = planConclusionRun(settings, after, { final: false, mayOpen: true, aggregate, now: new Date(opts.now).toISOString() })

@@ -1,5 +1,5 @@
 // store: none — no state kept anywhere. For command: mirror, whose state is what GitHub already
-// holds: the app's check runs on the commit (rebuilt by readSuite when a build has no record)
+// holds: the app's check runs on the commit (rebuilt by src/state/read.ts readSuite when a build has no record)
 // and the workflow run's jobs. Reads find nothing; writes keep nothing.
 import { suiteHash } from '../checks/service-data.ts'
 import type { SuiteKey } from '../checks/types.ts'

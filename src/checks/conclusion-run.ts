@@ -1,15 +1,23 @@
 // The suite's CONCLUSION check run as one more write in the same GraphQL request as the builds':
-// what to send (conclusion.ts decides) and the record to keep afterwards.
-import { shouldRefreshAggregate } from '../checks/aggregate.ts'
-import { conclusionFor, conclusionOutput, conclusionStep, type SuiteConclusion } from '../checks/conclusion.ts'
-import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, ServiceData } from '../checks/types.ts'
-import type { CommonInputs } from './session.ts'
-import type { RunContext } from '../context.ts'
+// what to send (conclusion.ts decides) and the record to keep afterwards. Pure: no I/O.
+import { shouldRefreshAggregate } from './aggregate.ts'
+import { conclusionFor, conclusionOutput, conclusionStep, type SuiteConclusion } from './conclusion.ts'
+import type { CheckRunOutput, CheckRunRecord, ConclusionRunRecord, RunWrite, ServiceData } from './types.ts'
 
-/** What planning the CONCLUSION run needs of the step (a Session has it; reconcile gives each suite's). */
+/**
+ * What planning the CONCLUSION run takes of the step: its inputs (src/commands/common-inputs.ts
+ * conclusionSettings) and links; reconcile gives each suite's own name.
+ */
 export interface ConclusionSettings {
-  inputs: Pick<CommonInputs, 'warningAs' | 'conclusionCheck' | 'conclusionName' | 'aggregateIntervalSeconds'>
-  ctx: Pick<RunContext, 'runUrl' | 'serverUrl'>
+  warningAs: 'success' | 'failure'
+  conclusionCheck: boolean
+  /** The run's name, {suite} already filled in. */
+  conclusionName: string
+  aggregateIntervalSeconds: number
+  /** The step's workflow run: the new run's details_url. */
+  runUrl: string
+  /** Links in the output's table point at this server. */
+  serverUrl: string
 }
 
 export interface ConclusionPlan {
@@ -35,10 +43,9 @@ export interface ConclusionPlanOptions {
 
 /** What to do with the CONCLUSION run, given the suite as it will be after this step's writes. */
 export function planConclusionRun(settings: ConclusionSettings, data: ServiceData, options: ConclusionPlanOptions): ConclusionPlan {
-  const { inputs, ctx } = settings
   const recorded = data.conclusion_run
-  const result = conclusionFor(data, recorded, { warningAs: inputs.warningAs, final: options.final, incomplete: options.incomplete })
-  if (!inputs.conclusionCheck) return { result }
+  const result = conclusionFor(data, recorded, { warningAs: settings.warningAs, final: options.final, incomplete: options.incomplete })
+  if (!settings.conclusionCheck) return { result }
   const step = conclusionStep(recorded, result)
   let state: 'building' | 'built'
   switch (step.op) {
@@ -46,7 +53,7 @@ export function planConclusionRun(settings: ConclusionSettings, data: ServiceDat
       return { result }
     case 'refresh':
       // Without aggregate mode each build's own run shows its state: the table waits for the end.
-      if (!options.aggregate || !shouldRefreshAggregate(recorded?.summary_updated_at, options.now, inputs.aggregateIntervalSeconds, false)) {
+      if (!options.aggregate || !shouldRefreshAggregate(recorded?.summary_updated_at, options.now, settings.aggregateIntervalSeconds, false)) {
         return { result }
       }
       state = 'building'
@@ -66,20 +73,20 @@ export function planConclusionRun(settings: ConclusionSettings, data: ServiceDat
   const resendsEnd = step.op === 'update' && recorded?.state === 'built' && recorded.generation === generation
   const endedAt = state === 'built' && !options.final ? lastBuildTime(data) : undefined
   const record: CheckRunRecord = {
-    name: inputs.conclusionName,
+    name: settings.conclusionName,
     state,
     generation,
     state_synced: true,
     updated_at: resendsEnd ? recorded.updated_at : (endedAt ?? options.now),
-    details_url: ctx.runUrl,
+    details_url: settings.runUrl,
   }
   if (state === 'built') record.conclusion = result.conclusion ?? 'failure'
   const output = conclusionOutput(data, {
-    warningAs: inputs.warningAs,
+    warningAs: settings.warningAs,
     // A complete suite's output counts unfinished builds as failed, as its conclusion does.
     final: options.final || result.complete,
     aggregate: options.aggregate,
-    serverUrl: ctx.serverUrl,
+    serverUrl: settings.serverUrl,
   })
   const reuse = recorded?.check_run_id !== undefined && step.op !== 'create'
   const op: RunWrite = reuse
