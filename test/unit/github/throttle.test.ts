@@ -5,7 +5,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { createGitHubClient } from '../../src/github/client.ts'
+import { createGitHubClient } from '../../../src/github/client.ts'
 
 interface Seen { method: string; path: string; at: number; inFlight: number }
 type Reply = { status: number; headers?: Record<string, string>; body: unknown; holdMs?: number }

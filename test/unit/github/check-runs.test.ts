@@ -3,19 +3,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAppAuth } from '@octokit/auth-app'
 import { request } from '@octokit/request'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { createGitHubClient } from '../../src/github/client.ts'
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/index.ts'
+import { createGitHubClient } from '../../../src/github/client.ts'
 import {
   createAndUpdateCheckRuns,
   repositoryNodeId,
   repositoryNodeIdFromEvent,
   mutationDocument,
   type Octokit,
-} from '../../src/github/check-runs.ts'
-import { applyPlan, type ApplyContext, type PlannedWrite } from '../../src/checks/apply.ts'
-import { mayAlreadyExist, planTransition, type WriteOperation } from '../../src/checks/rules.ts'
-import { emptyServiceData, externalId, findAdoptable } from '../../src/checks/service-data.ts'
-import type { Annotation, CheckRunRecord, Operation, Transition } from '../../src/checks/types.ts'
+} from '../../../src/github/check-runs.ts'
+import { applyPlan, type ApplyContext, type PlannedWrite } from '../../../src/checks/apply.ts'
+import { mayAlreadyExist, planTransition, type WriteOperation } from '../../../src/checks/rules.ts'
+import { emptyServiceData, externalId, findAdoptable } from '../../../src/checks/service-data.ts'
+import type { Annotation, CheckRunRecord, Operation, Transition } from '../../../src/checks/types.ts'
 
 const owner = 'octo-org'
 const repo = 'repo-a'

@@ -8,7 +8,7 @@ import {
   planTransition,
   recordAfter,
   type WriteOperation,
-} from '../../src/checks/rules.ts'
+} from '../../../src/checks/rules.ts'
 import {
   emptyServiceData,
   externalId,
@@ -17,7 +17,7 @@ import {
   parseServiceData,
   serializeServiceData,
   setOwn,
-} from '../../src/checks/service-data.ts'
+} from '../../../src/checks/service-data.ts'
 import type {
   BuildState,
   CheckRunRecord,
@@ -26,7 +26,7 @@ import type {
   ServiceData,
   SuiteKey,
   Transition,
-} from '../../src/checks/types.ts'
+} from '../../../src/checks/types.ts'
 
 const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'c'.repeat(40), suite: 'ci' }
 const names = (build: string) => `ci / ${build}`

@@ -11,9 +11,9 @@ import {
   mergeServiceData,
   parseServiceData,
   serializeServiceData,
-} from '../../src/checks/service-data.ts'
-import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
-import { suiteFragments } from '../suite-fragments.ts'
+} from '../../../src/checks/service-data.ts'
+import type { CheckRunRecord, ServiceData, SuiteKey } from '../../../src/checks/types.ts'
+import { suiteFragments } from '../../suite-fragments.ts'
 
 const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'a'.repeat(40), suite: 'ci' }
 const T0 = Date.UTC(2025, 0, 1)
