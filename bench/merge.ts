@@ -51,7 +51,7 @@ export async function benchMerge(plan: number[] = [1000, 10_000], rounds = 7, ol
     rows,
     notes: [
       `CPU time of the bench process (user + sys, so the garbage collector's threads count too), not wall time, which on the shared machine was mostly time spent descheduled. Median of ${rounds} runs after 3 warm-up runs (the fold before: 1 run, only up to ${oldUpTo} builds).`,
-      'The fold of mergeServiceData is the reference test/unit/merge-all.test.ts holds mergeAll equal to (values, key order and the very records chosen).',
+      'The fold of mergeServiceData is the reference test/unit/checks/service-data-merge-all.test.ts holds mergeAll equal to (values, key order and the very records chosen).',
     ],
   }
 }

@@ -3,7 +3,7 @@ import { emptyServiceData } from '../src/checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../src/checks/types.ts'
 
 export const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'a'.repeat(40), suite: 'ci' }
-const T0 = Date.UTC(2025, 0, 1)
+export const T0 = Date.UTC(2025, 0, 1)
 
 /** A suite's fragments as a run writes them: one queued document of all builds, then a building and a built fragment per build. */
 export function suiteFragments(builds: number, key: SuiteKey = KEY): ServiceData[] {

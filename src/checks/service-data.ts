@@ -446,7 +446,7 @@ function compareNumbers(a: number, b: number): number {
  * a rebuild with a new conclusion), and the later one must win even while it is not synced
  * yet, or reconcile would never re-send it. Records of the same transition carry the same
  * `updated_at` (re-sends keep it; see recordAfter), so for them the id and synced rules
- * decide. test/unit/rules.test.ts has the counterexample.
+ * decide. test/unit/checks/rules.test.ts has the counterexample.
  */
 export function compareRecords(a: CheckRunRecord, b: CheckRunRecord): number {
   return (
@@ -510,7 +510,7 @@ function suiteMismatch(a: SuiteKey, b: SuiteKey): CorruptStateError {
 
 /**
  * Joins any number of documents of one suite onto an empty one: the same result as folding
- * mergeServiceData over them (test/unit/service-data.test.ts checks it), in one pass with one map
+ * mergeServiceData over them (test/unit/checks/service-data.test.ts checks it), in one pass with one map
  * per field instead of copying the accumulated builds for every document, which made a suite
  * of 10,000 builds (20,000 fragments) take over a minute.
  */

@@ -2,6 +2,7 @@
 // adopt runs whose creation reply was lost (docs/reference.md).
 import type { getOctokit } from '@actions/github'
 import type { Annotation, CheckRunItem, CheckRunOutput, CheckStatus, Conclusion, ListedCheckRun } from '../checks/types.ts'
+import { clockOf, type Clock } from './clock.ts'
 import { describeRequestError } from './request-error.ts'
 
 export type { CheckRunFields, CheckRunItem, CheckStatus, ListedCheckRun } from '../checks/types.ts'
@@ -53,18 +54,18 @@ const sentMutations = new WeakMap<object, [number, number][]>()
  * Waits until `count` more mutations fit in the rolling minute's budget, then books them. The
  * caller stamps the booking again when the request ends: the client may hold it back first.
  */
-async function bookMutations(octokit: object, count: number, perMinute: number, windowMs: number): Promise<[number, number]> {
+async function bookMutations(octokit: object, count: number, perMinute: number, windowMs: number, clock: Clock): Promise<[number, number]> {
   const sent = sentMutations.get(octokit) ?? []
   sentMutations.set(octokit, sent)
   for (;;) {
-    const now = Date.now()
+    const now = clock.now()
     while (sent.length && sent[0]![0] <= now - windowMs) sent.shift()
     const used = sent.reduce((sum, [, n]) => sum + n, 0)
     // A single request larger than the budget goes alone once the minute is clear.
     if (used + count <= perMinute || used === 0) break
-    await new Promise((resolve) => setTimeout(resolve, sent[0]![0] + windowMs - now))
+    await clock.sleep(sent[0]![0] + windowMs - now)
   }
-  const booking: [number, number] = [Date.now(), count]
+  const booking: [number, number] = [clock.now(), count]
   sent.push(booking)
   return booking
 }
@@ -88,6 +89,7 @@ export async function createAndUpdateCheckRuns(
   const perRequest = Math.max(1, Math.min(options.maxPerRequest ?? MAX_MUTATIONS_PER_REQUEST, MAX_MUTATIONS_PER_REQUEST))
   const gapMs = options.minMsBetweenRequests ?? MIN_MS_BETWEEN_REQUESTS
   const perMinute = mutationsPerMinute(options)
+  const clock = clockOf(octokit)
   const results: (CheckRunResult | undefined)[] = items.map(() => undefined)
   const annotationBatches = items.map((item) => chunk(remainingAnnotations(item), ANNOTATIONS_PER_REQUEST))
 
@@ -114,9 +116,9 @@ export async function createAndUpdateCheckRuns(
       })
     })
     for (const part of chunk(mutations, perRequest)) {
-      const booking = await bookMutations(octokit, part.length, perMinute, options.mutationWindowMs ?? 60_000)
-      const replies = await sendMutations(octokit, part, gapMs)
-      booking[0] = Date.now()
+      const booking = await bookMutations(octokit, part.length, perMinute, options.mutationWindowMs ?? 60_000, clock)
+      const replies = await sendMutations(octokit, part, gapMs, clock)
+      booking[0] = clock.now()
       part.forEach((m, k) => {
         const reply = replies[k]!
         if (round === 0) {
@@ -198,9 +200,9 @@ interface CheckRunPayload {
   checkRun?: { id: string; databaseId: number | null; url: string; status?: string | null; conclusion?: string | null } | null
 }
 
-async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: number): Promise<CheckRunResult[]> {
-  const wait = (lastMutationAt.get(octokit) ?? 0) + gapMs - Date.now()
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: number, clock: Clock): Promise<CheckRunResult[]> {
+  const wait = (lastMutationAt.get(octokit) ?? 0) + gapMs - clock.now()
+  if (wait > 0) await clock.sleep(wait)
 
   const variables: Record<string, unknown> = {}
   mutations.forEach((m, k) => (variables[`i${k}`] = m.input))
@@ -225,7 +227,7 @@ async function sendMutations(octokit: Octokit, mutations: Mutation[], gapMs: num
     data = partial.data
     errors = partial.errors
   } finally {
-    lastMutationAt.set(octokit, Date.now())
+    lastMutationAt.set(octokit, clock.now())
   }
 
   return mutations.map((_, k) => {

@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { GitHub, getUserAgentWithOrchestrationId } from '@actions/github/lib/utils'
 import type { Octokit } from '@octokit/core'
 import type { OctokitOptions } from '@octokit/core/types'
+import { realClock, setClockOf, type Clock } from './clock.ts'
 import { httpFetch } from './http-fetch.ts'
 import { networkCause } from './request-error.ts'
 
@@ -24,6 +25,9 @@ export interface GitHubClientOptions {
   retries?: number
   /** How long one attempt may take before it counts as a network error (default: requestTimeoutMs()). */
   requestTimeoutMs?: number
+  /** What the client's waits (spacing, rate limits, retries, the mutation budget) are timed with:
+   *  the real clock; tests pass another so that those waits take no real time. */
+  clock?: Clock
 }
 
 /** Rate-limit waits longer than this are not waited for: the step gives up with a message instead. */
@@ -99,7 +103,8 @@ function attemptTimeout(octokit: Octokit, options: OctokitOptions & { requestTim
  * A 429 that the throttle plugin (throttle.ts) does not take for a rate limit (no "secondary rate" message,
  * no x-ratelimit-remaining: 0) but that carries retry-after: waited for on the same terms.
  */
-function plainTooManyRequests(octokit: Octokit) {
+function plainTooManyRequests(octokit: Octokit, options: object) {
+  const clock = (options as { clock?: Clock }).clock ?? realClock
   octokit.hook.wrap('request', async (request, o) => {
     for (let retries = 0; ; retries++) {
       try {
@@ -111,7 +116,7 @@ function plainTooManyRequests(octokit: Octokit) {
         const throttled = /\bsecondary rate\b/i.test(e.message ?? '') || headers['x-ratelimit-remaining'] === '0'
         if (e.status !== 429 || throttled || !Number.isFinite(retryAfter)) throw error
         if (!onLimit('request')(retryAfter, o, octokit, retries)) throw error
-        await new Promise((resolve) => setTimeout(resolve, retryAfter * retryBaseMs()))
+        await clock.sleep(retryAfter * retryBaseMs())
       }
     }
   })
@@ -204,13 +209,15 @@ function onLimit(kind: string) {
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const base = retryBaseMs()
+  const clock = options.clock ?? realClock
   const source = typeof options.token === 'string' ? ((token: string) => async () => token)(options.token) : options.token
-  return new Client({
+  const client = new Client({
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: getUserAgentWithOrchestrationId('github-app-ci'),
     authStrategy: tokenSourceAuth,
     auth: { source },
     requestTimeoutMs: options.requestTimeoutMs,
+    clock,
     // Not Node's fetch (see http-fetch.ts); this replaces @actions/github's proxy-aware default.
     request: { fetch: httpFetch },
     retry: {
@@ -218,13 +225,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       retryAfterBaseValue: base,
       // 429 is throttle.ts's to handle, with GitHub's retry-after.
       doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      clock,
     },
     throttle: {
       retryAfterBaseValue: base,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
+      clock,
     },
   } as ConstructorParameters<typeof Client>[0])
+  setClockOf(client, clock)
+  return client
 }
 
 /** GitHub's own message from a failed request (its reply's `message`), without Octokit's additions. */

@@ -10,12 +10,15 @@
 // failure) counts as a 500.
 import { RequestError } from '@octokit/request-error'
 import type { Octokit } from '@octokit/core'
+import { realClock, type Clock } from './clock.ts'
 
 export interface RetryOptions {
   enabled?: boolean
   retries?: number
   retryAfterBaseValue?: number
   doNotRetry?: number[]
+  /** What the backoff is timed with (the real clock; tests pass another). */
+  clock?: Clock
 }
 
 interface Options { request?: { retries?: number; [k: string]: unknown }; [k: string]: unknown }
@@ -33,6 +36,7 @@ export function retry(octokit: Octokit, octokitOptions: object) {
   const retries = given.retries ?? 3
   const base = given.retryAfterBaseValue ?? 1000
   const doNotRetry = given.doNotRetry ?? [400, 401, 403, 404, 410, 422, 451]
+  const clock = given.clock ?? realClock
   octokit.hook.wrap('request', async (request, options) => {
     const o = options as unknown as Options
     for (let failures = 0; ; ) {
@@ -50,7 +54,7 @@ export function retry(octokit: Octokit, octokitOptions: object) {
         const allowed = o.request?.retries ?? retries
         if (failures >= allowed) throw error
         failures++
-        await new Promise((resolve) => setTimeout(resolve, failures * failures * base))
+        await clock.sleep(failures * failures * base)
       }
     }
   })

@@ -18,6 +18,7 @@
 //   weight 0 and priority 0), but keeps the spacing.
 // Not kept: clustering over Redis (the plugin's `connection`; unused here).
 import type { Octokit } from '@octokit/core'
+import { realClock, type Clock } from './clock.ts'
 
 export type LimitHandler = (
   retryAfter: number,
@@ -34,6 +35,8 @@ export interface ThrottleOptions {
   retryAfterBaseValue?: number
   /** Seconds to wait on a secondary limit that names no retry-after (60). */
   fallbackSecondaryRateRetryAfter?: number
+  /** What the waits are timed with (the real clock; tests pass another). */
+  clock?: Clock
 }
 
 type Request = (options: RequestOptions) => Promise<Response>
@@ -44,15 +47,17 @@ interface Response { data?: { errors?: Array<{ type?: string }> } | unknown; [k:
 class Spacing {
   #next = 0
   #waiting: Array<{ retry: boolean; go: () => void }> = []
-  #timer: ReturnType<typeof setTimeout> | undefined
+  #armed = false
   readonly minTime: number
-  constructor(minTime: number) {
+  readonly #clock: Clock
+  constructor(minTime: number, clock: Clock) {
     this.minTime = minTime
+    this.#clock = clock
   }
 
   /** undefined when the start may happen now (and is counted): the caller need not await. */
   take(retry: boolean): Promise<void> | undefined {
-    const now = Date.now()
+    const now = this.#clock.now()
     if (this.#waiting.length === 0 && now >= this.#next) {
       this.#next = now + this.minTime
       return undefined
@@ -65,13 +70,14 @@ class Spacing {
   }
 
   #arm(): void {
-    if (this.#timer || this.#waiting.length === 0) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#next = Date.now() + this.minTime
+    if (this.#armed || this.#waiting.length === 0) return
+    this.#armed = true
+    void this.#clock.sleep(Math.max(0, this.#next - this.#clock.now())).then(() => {
+      this.#armed = false
+      this.#next = this.#clock.now() + this.minTime
       this.#waiting.shift()!.go()
       this.#arm()
-    }, Math.max(0, this.#next - Date.now()))
+    })
   }
 }
 
@@ -100,13 +106,21 @@ class Concurrency {
   }
 }
 
-// Process-wide, as the plugin's groups are: every client of the process shares them.
-const limits = {
+// Process-wide, as the plugin's groups are: every client of the process shares them (every
+// client on one clock: a test's own clock gets groups of its own).
+const newLimits = (clock: Clock) => ({
   global: new Concurrency(10),
   auth: new Concurrency(1),
-  write: new Spacing(1000),
-  notifications: new Spacing(3000),
-  search: new Spacing(2000),
+  write: new Spacing(1000, clock),
+  notifications: new Spacing(3000, clock),
+  search: new Spacing(2000, clock),
+})
+type Limits = ReturnType<typeof newLimits>
+const limitsByClock = new WeakMap<Clock, Limits>()
+function limitsOf(clock: Clock): Limits {
+  let limits = limitsByClock.get(clock)
+  if (!limits) limitsByClock.set(clock, (limits = newLimits(clock)))
+  return limits
 }
 
 // The plugin's generated list (src/generated/triggers-notification-paths.ts): writes that notify.
@@ -158,7 +172,7 @@ function kindOf(options: RequestOptions): Kind {
   return { pathname, isAuth: isAuthRequest(method, pathname), isGraphQL: isGraphQLPath(pathname) }
 }
 
-async function attempt(request: Request, options: RequestOptions, kind: Kind, retry: boolean): Promise<Response> {
+async function attempt(request: Request, options: RequestOptions, kind: Kind, retry: boolean, limits: Limits): Promise<Response> {
   const method = (options.method ?? 'GET').toUpperCase()
   const isWrite = !kind.isAuth && method !== 'GET' && method !== 'HEAD'
   let wait: Promise<void> | undefined
@@ -188,7 +202,7 @@ interface LimitError {
 
 /** The wait before retrying a rate-limited request, or undefined to give up (the plugin's "failed" handler). */
 async function retryDelay(
-  state: Required<Omit<ThrottleOptions, 'enabled'>>,
+  state: Required<Omit<ThrottleOptions, 'enabled' | 'clock'>> & { clock: Clock },
   error: LimitError,
   kind: Kind,
   options: RequestOptions,
@@ -208,7 +222,7 @@ async function retryDelay(
   ) {
     const reset = new Date(~~Number(headers['x-ratelimit-reset']) * 1000).getTime()
     // One second more, to retry after the reset (as the plugin does).
-    retryAfter = Math.max(Math.ceil((reset - Date.now()) / 1000) + 1, 0)
+    retryAfter = Math.max(Math.ceil((reset - state.clock.now()) / 1000) + 1, 0)
     handler = state.onRateLimit
   } else return undefined
   let wanted: boolean
@@ -232,17 +246,19 @@ export function throttle(octokit: Octokit, octokitOptions: object) {
     onSecondaryRateLimit: given.onSecondaryRateLimit,
     retryAfterBaseValue: given.retryAfterBaseValue ?? 1000,
     fallbackSecondaryRateRetryAfter: given.fallbackSecondaryRateRetryAfter ?? 60,
+    clock: given.clock ?? realClock,
   }
+  const limits = limitsOf(state.clock)
   octokit.hook.wrap('request', async (request, options) => {
     const o = options as unknown as RequestOptions
     const kind = kindOf(o)
     for (let retryCount = 0; ; retryCount++) {
       try {
-        return (await attempt(request as unknown as Request, o, kind, retryCount > 0)) as never
+        return (await attempt(request as unknown as Request, o, kind, retryCount > 0, limits)) as never
       } catch (error) {
         const delay = await retryDelay(state, error as LimitError, kind, o, octokit, retryCount)
         if (delay === undefined) throw error
-        await new Promise((resolve) => setTimeout(resolve, delay))
+        await state.clock.sleep(delay)
       }
     }
   })

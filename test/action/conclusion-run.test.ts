@@ -2,31 +2,19 @@
 // against the GitHub emulator with a file: store.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { mergeAll } from '../../src/checks/service-data.ts'
 import { parseStored } from '../sealed.ts'
 import type { ServiceData } from '../../src/checks/types.ts'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
+import type { EmulatedCheckRun } from '../emulator/github/index.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const REPO = 'octo-org/repo-a'
-let gh: GitHubEmulator
-const dirs: string[] = []
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // lowered on purpose in the aggregate test only
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // the aggregate test's lowered limits end with it
-})
-afterAll(async () => {
-  await gh.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
+const { gh, tempDir } = await startHarness()
+// The aggregate test lowers GitHub's limits on purpose; they end with it.
+afterEach(() => gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }))
 
 interface Suite {
   sha: string
@@ -35,8 +23,7 @@ interface Suite {
 }
 
 function newSuite(repo = REPO): Suite {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conclusion-'))
-  dirs.push(dir)
+  const dir = tempDir('conclusion-')
   return { sha: randomBytes(20).toString('hex'), dir, repo }
 }
 

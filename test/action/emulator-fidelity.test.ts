@@ -7,27 +7,14 @@ import { getOctokit } from '@actions/github'
 import { createAppAuth } from '@octokit/auth-app'
 import { request } from '@octokit/request'
 import { importPKCS8, SignJWT } from 'jose'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { messages as jwtMessages } from '../emulator/github/jwt.ts'
 import { SAME_NAME_LIMIT } from '../emulator/github/check-run-limits.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
-let gh: GitHubEmulator
-const results: RunActionResult[] = []
+const { gh, results } = await startHarness()
 const sha = () => randomBytes(20).toString('hex')
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.faults.clear()
-})
-afterAll(async () => {
-  await gh?.close()
-})
 
 const installation = () => gh.installations().find((i) => i.account === 'octo-org' && i.appId === gh.app.id)!
 async function installationToken(headers: Record<string, string> = {}): Promise<string> {

@@ -4,26 +4,14 @@
 // and the runtime has the legacy cache service only (runtime emulator, ghes: true).
 // @actions/artifact v2+ refuses GHES (GHESNotSupportedError), so the default store there is the cache.
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { isGhes, resolveStoreSpec } from '../../src/store/index.ts'
 import { suitePrefix } from '../../src/store/naming.ts'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
 import { REPO } from '../fault-harness.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterAll(async () => {
-  await Promise.all([gh.close(), runtime.close()])
-})
+const { gh, runtime } = await startHarness({ runtime: true })
 
 interface StepOptions { job: string; sha: string; runId?: number; store?: string; ghes?: boolean }
 

@@ -4,12 +4,10 @@
 // ::add-mask::, ::endgroup::, ::save-state:: / ::set-output:: never
 // (https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands).
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import { describe, expect, test } from 'vitest'
 import { jobEnv } from '../fault-harness.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const HIDDEN = /^::(debug|add-mask|endgroup|save-state|set-output|stop-commands|echo)(\s[^:]*)?::/
 
@@ -19,17 +17,7 @@ export function visibleLines(result: Pick<RunActionResult, 'stdout' | 'stderr'>)
   return [...lines(result.stdout).filter((l) => !HIDDEN.test(l)), ...lines(result.stderr)]
 }
 
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterAll(async () => {
-  await Promise.all([gh.close(), runtime.close()])
-})
+const { gh, runtime } = await startHarness({ runtime: true })
 
 async function step(sha: string, job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunActionResult> {
   const result = await runAction({

@@ -1,30 +1,15 @@
 // A matrix workflow (queued, building and built per job, conclude) on the artifact and cache stores through the Actions runtime emulator.
 // Many parallel jobs while store calls fail now and then: test/stress/soak.test.ts (64 jobs per store).
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { suitePrefix } from '../../src/store/naming.ts'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import type { EmulatedCheckRun } from '../emulator/github/index.ts'
 import { artifactState, jobEnv, REPO } from '../fault-harness.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const RUN_ID = 1000
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // limits are test/action/conclusion-run.test.ts's subject
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  runtime.faults.clear()
-})
-afterAll(async () => {
-  await Promise.all([gh.close(), runtime.close()])
-})
+const { gh, runtime } = await startHarness({ runtime: true })
 
 async function step(sha: string, store: string, job: string, command: string, inputs: Record<string, string>): Promise<RunActionResult> {
   const result = await runAction({

@@ -2,34 +2,17 @@
 // a run's jobs become check runs event by event, refusals, job selection, a store still working,
 // and the requests an event costs (also for a 100-job run).
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { mountActionsJobs, type ActionsJobs } from '../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import { expect, test } from 'vitest'
 import { apiRequests, mirrorStep, shownRuns, workflowRunEvent, type RepoInfo } from '../mirror-harness.ts'
 import type { RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
-let gh: GitHubEmulator
-let jobs: ActionsJobs
-let repo: RepoInfo
-const dirs: string[] = []
+const { gh, jobs, tempDir } = await startHarness({ jobs: true })
+const added = gh.addRepository('octo-org/mirrored')
+const repo: RepoInfo = { full_name: 'octo-org/mirrored', node_id: added.node_id }
 const sha = () => randomBytes(20).toString('hex')
 const ok = (r: RunActionResult) => expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0)
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  jobs = mountActionsJobs(gh)
-  const added = gh.addRepository('octo-org/mirrored')
-  repo = { full_name: 'octo-org/mirrored', node_id: added.node_id }
-})
-afterEach(() => expect(gh.violations).toEqual([]))
-afterAll(async () => {
-  await gh.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const ops = (requests: { operationId?: string; graphqlOperations?: string[] }[]) =>
   apiRequests(requests as never).map((r: { operationId?: string; graphqlOperations?: string[] }) => r.operationId === 'graphql' || r.operationId === undefined ? `graphql(${(r.graphqlOperations ?? []).length})` : r.operationId)
@@ -123,8 +106,7 @@ test('jobs and exclude-jobs pick the jobs; build-name and suite shape the names;
 }, 60_000)
 
 test('a store: input still works: the next event reads the store instead of listing the check runs', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-'))
-  dirs.push(dir)
+  const dir = tempDir('mirror-')
   const run = jobs.addRun({ repository: repo.full_name, headSha: sha(), jobs: [{ name: 'a', status: 'queued' }, { name: 'b', status: 'queued' }] })
   const first = await mirrorStep(gh, repo.full_name, workflowRunEvent('requested', run, repo), { store: `file:${dir}` })
   ok(first.result)

@@ -3,30 +3,13 @@
 // completed with the job's conclusion at once instead of after stale-after. From the real dist/
 // against the GitHub emulator with its jobs (test/emulator/github-actions-jobs.ts), file: store.
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { mountActionsJobs, type ActionsJobs } from '../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import { expect, test } from 'vitest'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const REPO = 'octo-org/repo-a'
-let gh: GitHubEmulator
-let jobs: ActionsJobs
-const dirs: string[] = []
+const { gh, jobs, tempDir } = await startHarness({ jobs: true })
 let nextRunId = 61_000
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  jobs = mountActionsJobs(gh)
-})
-afterEach(() => expect(gh.violations).toEqual([]))
-afterAll(async () => {
-  await gh.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const ok = (r: RunActionResult) => expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0)
 
@@ -46,8 +29,7 @@ async function step(dir: string, head: string, runId: number, command: string, i
 }
 
 async function pipeline() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-jobs-'))
-  dirs.push(dir)
+  const dir = tempDir('reconcile-jobs-')
   const head = randomBytes(20).toString('hex')
   const runId = nextRunId++
   const run = jobs.addRun({ id: runId, repository: REPO, headSha: head, jobs: [{ name: 'build (linux)', status: 'in_progress' }, { name: 'build (windows)', status: 'in_progress' }] })

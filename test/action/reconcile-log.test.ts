@@ -2,25 +2,12 @@
 // by the suite, with what was done), nothing for settled suites, and a progress line at least
 // every 30 s (GITHUB_APP_CI_PROGRESS_MS shortens it here) so a long pass never looks hung.
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import { expect, test } from 'vitest'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
-let gh: GitHubEmulator
-let dir: string
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-log-'))
-})
-afterAll(async () => {
-  await gh.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+const { gh, tempDir } = await startHarness()
+const dir = tempDir('reconcile-log-')
 
 async function step(command: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunActionResult> {
   const result = await runAction({

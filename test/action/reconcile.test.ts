@@ -2,9 +2,8 @@
 // file: store; and its pure decisions (src/reconcile/decide.ts). Request counts are printed.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { externalId, mergeAll, serializeServiceData } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
 import {
@@ -21,12 +20,11 @@ import {
 import { deleteInRounds, DELETES_PER_ROUND } from '../../src/reconcile/delete-rounds.ts'
 import { FileStore } from '../../src/store/file.ts'
 import { fragmentName, suitePrefix } from '../../src/store/naming.ts'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type GitHubEmulator, type RecordedRequest } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import type { RecordedRequest } from '../emulator/github/index.ts'
 import { jobEnv } from '../fault-harness.ts'
-import { runAction, type RunActionResult } from '../runner.ts'
+import { runAction } from '../runner.ts'
 import { parseStored, sealWith } from '../sealed.ts'
+import { startHarness } from './harness.ts'
 
 const HOUR = 3_600_000
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
@@ -152,34 +150,10 @@ describe('reconcile decisions (pure)', () => {
 // Through the runner
 
 const REPO = 'octo-org/repo-a'
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
-const dirs: string[] = []
-const results: RunActionResult[] = []
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.faults.clear()
-})
-afterAll(async () => {
-  const secrets = gh.issuedSecrets()
-  for (const r of results) {
-    const text = `${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}\n${r.stderr}${JSON.stringify(r.outputs)}`
-    for (const s of secrets) expect(text.includes(s), 'a secret reached the log').toBe(false)
-  }
-  await Promise.all([gh?.close(), runtime?.close()])
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
+const { gh, runtime, results, tempDir } = await startHarness({ runtime: true })
 
 function newDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-'))
-  dirs.push(dir)
-  return dir
+  return tempDir('reconcile-')
 }
 
 async function action(dir: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}, repo = REPO) {

@@ -2,10 +2,7 @@
 // real dist/ against the GitHub emulator with its workflow jobs (test/emulator/github-actions-jobs.ts);
 // and the pure parts (src/reconcile/rerequest.ts).
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { externalId, suiteHash } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData } from '../../src/checks/types.ts'
 import { CONCLUSION_BUILD } from '../../src/commands/session.ts'
@@ -16,10 +13,10 @@ import {
 import { openRelay } from '../../src/reconcile/relay.ts'
 import { validateResponse } from '../emulator/openapi-responses.ts'
 import { UserError } from '../../src/errors.ts'
-import { mountActionsJobs, type ActionsJobs } from '../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
+import type { EmulatedCheckRun } from '../emulator/github/index.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
 import { claimOf, dispatched, rerequestedPayload } from '../webhook-payloads.ts'
+import { startHarness } from './harness.ts'
 
 const REPO = 'octo-org/repo-a'
 const sha = () => randomBytes(20).toString('hex')
@@ -151,30 +148,8 @@ describe('rerequested (pure)', () => {
 // ---------------------------------------------------------------------------------------------
 // Through the runner
 
-let gh: GitHubEmulator
-let jobs: ActionsJobs
-const dirs: string[] = []
-const results: RunActionResult[] = []
+const { gh, jobs, results, tempDir } = await startHarness({ jobs: true })
 let nextRunId = 41_000
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  jobs = mountActionsJobs(gh)
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.faults.clear()
-})
-afterAll(async () => {
-  const secrets = gh.issuedSecrets()
-  for (const r of results) {
-    const text = `${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}\n${r.stderr}${JSON.stringify(r.outputs)}`
-    for (const s of secrets) expect(text.includes(s), 'a secret reached the log').toBe(false)
-  }
-  await gh?.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 interface Pipeline {
   head: string
@@ -183,8 +158,7 @@ interface Pipeline {
 }
 
 function pipeline(): Pipeline {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rerequested-'))
-  dirs.push(dir)
+  const dir = tempDir('rerequested-')
   return { head: sha(), dir, runId: nextRunId++ }
 }
 

@@ -2,42 +2,18 @@
 // emulator with a file: store. Request counts per step are printed for the record.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { mergeAll } from '../../src/checks/service-data.ts'
 import { parseStored, sealWith } from '../sealed.ts'
 import type { ServiceData } from '../../src/checks/types.ts'
 import { suitePrefix } from '../../src/store/naming.ts'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator, type RecordedRequest } from '../emulator/github/index.ts'
+import type { EmulatedCheckRun, RecordedRequest } from '../emulator/github/index.ts'
 import { runAction, type RunActionResult } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const REPO = 'octo-org/repo-a'
-let gh: GitHubEmulator
-const dirs: string[] = []
-const results: RunActionResult[] = []
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  // GitHub allows 80 content-creating requests a minute per installation; this file alone makes
-  // more (every test shares one installation, and queueing 100 builds is 101 mutations). The
-  // limits are test/action/conclusion-run.test.ts's subject; here they are raised out of the way.
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.faults.clear()
-})
-afterAll(async () => {
-  // Nothing secret reached a log or an output.
-  const secrets = gh.issuedSecrets()
-  for (const r of results) {
-    const text = `${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}\n${r.stderr}${JSON.stringify(r.outputs)}`
-    for (const s of secrets) expect(text.includes(s), 'a secret reached the log').toBe(false)
-  }
-  await gh.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
+const { gh, results, tempDir } = await startHarness()
 
 interface Suite {
   sha: string
@@ -46,8 +22,7 @@ interface Suite {
 }
 
 function newSuite(): Suite {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transition-'))
-  dirs.push(dir)
+  const dir = tempDir('transition-')
   return { sha: randomBytes(20).toString('hex'), dir, store: `file:${dir}` }
 }
 
@@ -247,8 +222,7 @@ describe.concurrent("brep's rules, row by row (independent suites)", { timeout: 
 
   test('120 annotations from annotations-file all reach the run (50 per request)', async () => {
     const s = newSuite()
-    const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-'))
-    dirs.push(workdir)
+    const workdir = tempDir('ws-')
     const annotations = Array.from({ length: 120 }, (_, i) => ({ path: `src/f${i}.ts`, start_line: i + 1, end_line: i + 1, annotation_level: 'warning', message: `m${i}` }))
     fs.writeFileSync(path.join(workdir, 'annotations.json'), JSON.stringify(annotations))
     fs.writeFileSync(path.join(workdir, 'summary.md'), '## Results\n\nAll good.')
@@ -381,8 +355,7 @@ describe('lost replies and broken state (faults are global: one at a time)', { t
 describe('outputs and inputs', { timeout: 180_000 }, () => {
   test('bad inputs fail with a clear message before any request or store write', async () => {
     const s = newSuite()
-    const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-'))
-    dirs.push(workdir)
+    const workdir = tempDir('ws-')
     fs.writeFileSync(path.join(workdir, 'big.md'), 'x'.repeat(1024 * 1024 + 1))
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ builds: 'a' }, 'built', /conclusion is required for built/],

@@ -6,20 +6,18 @@
 // emulators; the rules themselves pure.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   emptyIndex, laterReads, LISTING_SLACK_MS, listingSince, mergeListing, parseIndex, READS_PER_WRITE, recordSuite, serializeIndex, worthCompacting,
 } from '../../src/reconcile/pass-index.ts'
 import { fragmentName, nameFields } from '../../src/store/naming.ts'
 import type { FragmentRef } from '../../src/store/store.ts'
 import { contentCreating } from '../content-creation.ts'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type GitHubEmulator, type RecordedRequest } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import type { RecordedRequest } from '../emulator/github/index.ts'
 import { appStep, jobEnv, REPO } from '../fault-harness.ts'
+import { startHarness } from './harness.ts'
 
 const MIN = 60_000
 
@@ -75,20 +73,7 @@ describe('compaction and the index (pure)', () => {
 // ---------------------------------------------------------------------------------------------
 // Through the runner: three clean 4-build pipelines, then reconcile.
 
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
-const tmp: string[] = []
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterAll(async () => {
-  expect(gh.violations).toEqual([])
-  await Promise.all([gh?.close(), runtime?.close()])
-  for (const d of tmp) fs.rmSync(d, { recursive: true, force: true })
-})
+const { gh, runtime, tempDir } = await startHarness({ runtime: true })
 
 const BUILDS = ['linux', 'windows', 'macos', 'arm']
 const ENV = { GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000' }
@@ -123,8 +108,7 @@ async function reconcile(runId: number, env: Record<string, string> = {}) {
 
 /** Artifacts a repository's workflows made an hour ago (build outputs, not fragments): its history. */
 async function history(n: number): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-'))
-  tmp.push(dir)
+  const dir = tempDir('history-')
   fs.writeFileSync(path.join(dir, 'out.txt'), 'build output')
   const saved = { ...process.env }
   const write = process.stdout.write

@@ -10,28 +10,16 @@
 //   with every build, and with conclude's own `conclusion` output.
 // `npm test` runs a fixed seed; `npm run soak` sets GITHUB_APP_CI_MODEL_RUNS for more.
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator } from '../emulator/github/index.ts'
+import { expect, test } from 'vitest'
+import type { EmulatedCheckRun } from '../emulator/github/index.ts'
 import { runAction } from '../runner.ts'
+import { startHarness } from '../action/harness.ts'
 
 const REPO = 'octo-org/repo-a'
 const RUNS = Number(process.env.GITHUB_APP_CI_MODEL_RUNS ?? 6)
 const SEED = Number(process.env.GITHUB_APP_CI_MODEL_SEED ?? 20261201)
-let gh: GitHubEmulator
-const dirs: string[] = []
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-})
-afterAll(async () => {
-  await gh.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
+const { gh, tempDir } = await startHarness()
 
 type Verdict = 'success' | 'failure'
 interface Report {
@@ -101,8 +89,7 @@ const newest = (runs: EmulatedCheckRun[], name: string): EmulatedCheckRun | unde
   runs.filter((r) => r.name === name).sort((a, b) => b.id - a.id)[0]
 
 async function runSuite(ids: string[], reports: Report[]): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-'))
-  dirs.push(dir)
+  const dir = tempDir('model-')
   const sha = randomBytes(20).toString('hex')
   const last = new Map<string, { generation: number; state: 'queued' | 'building' | 'built'; conclusion?: Verdict }>()
   const trace: string[] = []

@@ -7,27 +7,17 @@
 // CONCLUSION that match the jobs. Nothing of the fork's run (artifacts, caches) is ever read.
 import { randomBytes } from 'node:crypto'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { stateRank } from '../../src/checks/service-data.ts'
 import { jobState } from '../../src/mirror/jobs.ts'
-import { mountActionsJobs, type ActionsJobs, type EmulatedWorkflowRun } from '../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import type { EmulatedWorkflowRun } from '../emulator/github-actions-jobs.ts'
 import { mirrorStep, shownRuns, workflowRunEvent, type RepoInfo, type RunAction } from '../mirror-harness.ts'
+import { startHarness } from '../action/harness.ts'
 
-let gh: GitHubEmulator
-let jobs: ActionsJobs
-let repo: RepoInfo
+const { gh, jobs } = await startHarness({ jobs: true })
+const added = gh.addRepository('octo-org/upstream')
+const repo: RepoInfo = { full_name: 'octo-org/upstream', node_id: added.node_id }
 const requestCounts: number[] = []
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  jobs = mountActionsJobs(gh)
-  const added = gh.addRepository('octo-org/upstream')
-  repo = { full_name: 'octo-org/upstream', node_id: added.node_id }
-})
-afterEach(() => expect(gh.violations).toEqual([]))
-afterAll(async () => { await gh.close() })
 
 const NAMES = ['lint', 'test (linux)', 'test (windows)', 'docs', 'build', 'package']
 const FINAL = 7

@@ -17,24 +17,13 @@ import { CacheStore } from '../../src/store/cache.ts'
 import type { Fault } from '../emulator/github/index.ts'
 import { appStep, artifactState, fileState, jobEnv, pool, REPO, sleep, type AppStep } from '../fault-harness.ts'
 import { startStoreHarness, type StoreHarness } from '../store-contract.ts'
+import { mulberry32 } from '../seeded-random.ts'
 
 /** Jobs per store (SOAK_JOBS overrides). Every step is a Node process: the soak is CPU-bound on 2 cores. */
 const JOBS = Number(process.env.SOAK_JOBS ?? 64)
 const AT_ONCE = 12
 const RUN_ID = 100 // the store harness's run: its in-process reads list this run's fragments
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000)
-
-/** A small seeded PRNG (mulberry32): a failing soak can be replayed with SOAK_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** What a check-run request may meet, once. */
 const GITHUB_FAULTS: Fault[] = [
@@ -82,7 +71,7 @@ describe.each((process.env.SOAK_STORES ?? 'file,artifact,cache').split(','))('st
       const store = kind === 'file' ? `file:${dir}` : kind
       const sha = randomBytes(20).toString('hex')
       const key: SuiteKey = { repository: REPO, head_sha: sha, suite: 'ci' }
-      const rand = random(SEED + kind.length)
+      const rand = mulberry32(SEED + kind.length) // a failing soak replays with SOAK_SEED
       const builds = Array.from({ length: JOBS }, (_, i) => `job-${String(i).padStart(2, '0')}`)
       const conclusions = Object.fromEntries(builds.map((b) => [b, rand() < 0.15 ? 'failure' : 'success']))
       // A job's steps share its RUNNER_TEMP (a runner empties it per job): `built` finds what `building` held.

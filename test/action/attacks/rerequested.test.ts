@@ -6,45 +6,24 @@
 import { bodyOf, sealWith } from '../../sealed.ts'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { createAppAuth } from '@octokit/auth-app'
 import { getOctokit } from '@actions/github'
 import { request } from '@octokit/request'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { mountActionsJobs, type ActionsJobs, type EmulatedWorkflowRun } from '../../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type EmulatedCheckRun, type GitHubEmulator, type RecordedRequest } from '../../emulator/github/index.ts'
+import { expect, test } from 'vitest'
+import type { EmulatedWorkflowRun } from '../../emulator/github-actions-jobs.ts'
+import { type EmulatedCheckRun, type GitHubEmulator, type RecordedRequest } from '../../emulator/github/index.ts'
 import { runAction, type RunActionResult } from '../../runner.ts'
 import { claimOf, dispatched, envelope, rerequestedPayload, type CheckRunClaim } from '../../webhook-payloads.ts'
+import { startHarness } from '../harness.ts'
 
 const REPO = 'octo-org/repo-a'
 const SERVER = 'http://github.localhost'
 const sha = () => randomBytes(20).toString('hex')
 
-let gh: GitHubEmulator
-let jobs: ActionsJobs
-const dirs: string[] = []
-const results: RunActionResult[] = []
 const webhookSecret = `whsec-${randomBytes(12).toString('hex')}`
+const { gh, jobs, results, tempDir } = await startHarness({ jobs: true, secrets: () => [webhookSecret] })
 let nextRunId = 52_000
-
-beforeAll(async () => {
-  gh = await startGitHubEmulator()
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-  jobs = mountActionsJobs(gh)
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-})
-afterAll(async () => {
-  const secrets = [...gh.issuedSecrets(), webhookSecret]
-  for (const r of results) {
-    const text = `${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}\n${r.stderr}${JSON.stringify(r.outputs)}`
-    for (const s of secrets) expect(text.includes(s), 'a secret reached the log').toBe(false)
-  }
-  await gh?.close()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const jobUrl = (run: EmulatedWorkflowRun, jobId: number) => `${SERVER}/${run.repository}/actions/runs/${run.id}/job/${jobId}`
 const runUrl = (run: EmulatedWorkflowRun) => `${SERVER}/${run.repository}/actions/runs/${run.id}`
@@ -88,8 +67,7 @@ const ok = (r: RunActionResult) => expect(r.exitCode, `${r.stdout}\n${r.stderr}`
 /** A ci run (matrix linux, windows; windows failed) reported as check runs, beside release and deploy runs of the same commit. */
 async function scene(): Promise<Scene> {
   const head = sha()
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-rerequested-'))
-  dirs.push(dir)
+  const dir = tempDir('attack-rerequested-')
   const ci = jobs.addRun({ id: nextRunId++, headSha: head, jobs: [{ name: 'queue' }, { name: 'build (linux)' }, { name: 'build (windows)', conclusion: 'failure' }] })
   const release = jobs.addRun({ name: 'release', headSha: head, event: 'release', jobs: [{ name: 'publish' }] })
   const deploy = jobs.addRun({ name: 'deploy', headSha: head, jobs: [{ name: 'deploy-prod', conclusion: 'failure' }] })

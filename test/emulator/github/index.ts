@@ -27,9 +27,10 @@ export type {
   RouteContext, RouteHandler, PermissionLevel,
 } from './types.ts'
 
-export async function startGitHubEmulator(opts: { clockOffsetSeconds?: number } = {}): Promise<GitHubEmulator> {
+export async function startGitHubEmulator(opts: { clockOffsetSeconds?: number; clock?: { now(): number } } = {}): Promise<GitHubEmulator> {
   const e = new Emulator()
   liveEmulators.add(e)
+  if (opts.clock) e.world.time = () => opts.clock!.now()
   e.setClockOffset(opts.clockOffsetSeconds ?? 0)
   // the default world
   e.world.addRepository('octo-org/repo-a', 'Organization')

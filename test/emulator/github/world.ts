@@ -25,6 +25,8 @@ const nodeId = (prefix: string, kind: string, id: number): string =>
 
 export class World {
   clockOffsetMs = 0
+  /** The time GitHub keeps (Date.now; a test that times its client with a virtual clock passes that clock's). */
+  time: () => number = Date.now
   private nextId = 1000
   accounts = new Map<string, Account>() // by lower-case login
   repositories = new Map<string, Repository>() // by lower-case full name
@@ -39,7 +41,7 @@ export class World {
   /** Requests GitHub would refuse or ignore (the server's and the check-run rules'): a test expects none. */
   violations: string[] = []
 
-  now(): number { return Date.now() + this.clockOffsetMs }
+  now(): number { return this.time() + this.clockOffsetMs }
   iso(ms = this.now()): string { return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') }
   id(): number { return this.nextId++ }
 

@@ -12,9 +12,9 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { parseActionInputs } from '../runner-files.ts'
+import { parseActionInputs } from '../../runner-files.ts'
 
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8')
 const trace = new NoOperationTraceWriter()
 

@@ -5,9 +5,9 @@ import { createAppAuth } from '@octokit/auth-app'
 import { getOctokit } from '@actions/github'
 import { request } from '@octokit/request'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { mountActionsJobs, type ActionsJobs } from '../emulator/github-actions-jobs.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { validateResponse as validateReply } from '../emulator/openapi-responses.ts'
+import { mountActionsJobs, type ActionsJobs } from '../../emulator/github-actions-jobs.ts'
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/index.ts'
+import { validateResponse as validateReply } from '../../emulator/openapi-responses.ts'
 
 let gh: GitHubEmulator
 let jobs: ActionsJobs

@@ -5,10 +5,10 @@ import path from 'node:path'
 import * as cache from '@actions/cache'
 import { DefaultArtifactClient } from '@actions/artifact'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CacheStore } from '../../src/store/cache.ts'
-import { StoreError } from '../../src/store/errors.ts'
-import type { RestTarget } from '../../src/store/rest.ts'
-import { newSuite, OWNER, REPO, startStoreHarness, writer, type StoreHarness } from '../store-contract.ts'
+import { CacheStore } from '../../../src/store/cache.ts'
+import { StoreError } from '../../../src/store/errors.ts'
+import type { RestTarget } from '../../../src/store/rest.ts'
+import { newSuite, OWNER, REPO, startStoreHarness, writer, type StoreHarness } from '../../store-contract.ts'
 
 let h: StoreHarness
 let rest: RestTarget

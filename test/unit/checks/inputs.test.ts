@@ -1,7 +1,7 @@
 // Parsers of the check-run inputs: values, one-line UserErrors, and fuzzing.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { UserError } from '../../src/errors.ts'
+import { UserError } from '../../../src/errors.ts'
 import {
   defaultHeadSha,
   parseAnnotations,
@@ -13,7 +13,7 @@ import {
   renderName,
   truncateUtf8,
   utf8Bytes,
-} from '../../src/checks/inputs.ts'
+} from '../../../src/checks/inputs.ts'
 
 function userError(fn: () => unknown): string {
   try {

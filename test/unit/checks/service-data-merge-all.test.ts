@@ -11,12 +11,10 @@ import {
   mergeServiceData,
   parseServiceData,
   serializeServiceData,
-} from '../../src/checks/service-data.ts'
-import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
-import { suiteFragments } from '../suite-fragments.ts'
+} from '../../../src/checks/service-data.ts'
+import type { CheckRunRecord, ServiceData, SuiteKey } from '../../../src/checks/types.ts'
+import { KEY, suiteFragments, T0 } from '../../suite-fragments.ts'
 
-const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'a'.repeat(40), suite: 'ci' }
-const T0 = Date.UTC(2025, 0, 1)
 const SEED = 20261201
 
 /** The reference: mergeAll as it was, a fold of the pairwise join. */

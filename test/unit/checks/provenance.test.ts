@@ -3,13 +3,13 @@
 // client's secret guard. docs/inputs-and-provenance.md says what each is for.
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { updateTarget } from '../../src/checks/planned-write.ts'
-import { linkAllowed, recordProblem } from '../../src/checks/record-policy.ts'
-import { externalId, parseServiceData, serializeServiceData } from '../../src/checks/service-data.ts'
-import type { ServiceData } from '../../src/checks/types.ts'
-import { heldSecretIn, holdPrivateKey, holdSecret, refuseSecrets, SecretInRequestError } from '../../src/github/secret-guard.ts'
-import { provenanceProblem } from '../../src/store/artifact.ts'
-import { fragmentName, isFragmentName, runIdOf } from '../../src/store/naming.ts'
+import { updateTarget } from '../../../src/checks/planned-write.ts'
+import { linkAllowed, recordProblem } from '../../../src/checks/record-policy.ts'
+import { externalId, parseServiceData, serializeServiceData } from '../../../src/checks/service-data.ts'
+import type { ServiceData } from '../../../src/checks/types.ts'
+import { heldSecretIn, holdPrivateKey, holdSecret, refuseSecrets, SecretInRequestError } from '../../../src/github/secret-guard.ts'
+import { provenanceProblem } from '../../../src/store/artifact.ts'
+import { fragmentName, isFragmentName, runIdOf } from '../../../src/store/naming.ts'
 
 const key = { repository: 'octo-org/repo-a', head_sha: 'a'.repeat(40), suite: 'ci' }
 const writer = { run_id: 4242, run_attempt: 3, job: 'build', step: 'app-1234abcd' }

@@ -1,8 +1,8 @@
 // The private-key input as users paste it: accepted shapes, and one distinct, key-free message per mistake.
 import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { normalisePrivateKeyText, parsePrivateKey } from '../../src/auth/private-key.ts'
-import { UserError } from '../../src/errors.ts'
+import { normalisePrivateKeyText, parsePrivateKey } from '../../../src/auth/private-key.ts'
+import { UserError } from '../../../src/errors.ts'
 
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const pkcs1 = rsa2048.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()

@@ -6,7 +6,7 @@ import net from 'node:net'
 import zlib from 'node:zlib'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { httpFetch } from '../../src/github/http-fetch.ts'
+import { httpFetch } from '../../../src/github/http-fetch.ts'
 
 interface Seen {
   method: string

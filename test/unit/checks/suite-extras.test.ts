@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { mergeAggregate, mergeConclusionRun, mergeSuiteExtras, readSuiteExtras, type SuiteExtras } from '../../src/checks/suite-extras.ts'
-import type { ConclusionRunRecord } from '../../src/checks/types.ts'
+import { mergeAggregate, mergeConclusionRun, mergeSuiteExtras, readSuiteExtras, type SuiteExtras } from '../../../src/checks/suite-extras.ts'
+import type { ConclusionRunRecord } from '../../../src/checks/types.ts'
 
 const run = (over: Partial<ConclusionRunRecord>): ConclusionRunRecord => ({
   state: 'building',

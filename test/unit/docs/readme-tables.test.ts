@@ -1,13 +1,13 @@
 // The README's input and output tables are the user's reference: every input and output that
 // action.yml declares is in one of them, nothing else is, and every command has its table.
-// action.yml is read with GitHub's parser (as test/unit/github-parser.test.ts does).
+// action.yml is read with GitHub's parser (as test/unit/docs/github-parser.test.ts does).
 import { NoOperationTraceWriter } from '@actions/workflow-parser'
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index'
 import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
 
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
 const { context, value } = parseAction({ name: 'action.yml', content: fs.readFileSync(path.join(root, 'action.yml'), 'utf8') }, new NoOperationTraceWriter())
 const action = convertActionTemplate(context, value!)

@@ -8,8 +8,8 @@ import {
   SUMMARY_LIMIT_BYTES,
   suiteConclusion,
   verdictOf,
-} from '../../src/checks/conclusion.ts'
-import type { BuildState, CheckRunRecord, Conclusion, ConclusionRunRecord, ServiceData } from '../../src/checks/types.ts'
+} from '../../../src/checks/conclusion.ts'
+import type { BuildState, CheckRunRecord, Conclusion, ConclusionRunRecord, ServiceData } from '../../../src/checks/types.ts'
 
 const CONCLUSIONS: Conclusion[] = ['success', 'failure', 'neutral', 'cancelled', 'skipped', 'timed_out', 'action_required', 'stale']
 const FAILING = new Set<Conclusion | undefined>(['failure', 'cancelled', 'timed_out', 'action_required', 'stale', undefined])

@@ -1,21 +1,24 @@
 // The check-run adapter (src/github/check-runs.ts) and plan execution (src/github/apply-plan.ts)
-// against the GitHub emulator, through a real Octokit holding an installation token.
+// against the GitHub emulator, through a real Octokit holding an installation token. Client and
+// emulator share a virtual clock (test/virtual-clock.ts): the 1 s spacing of GraphQL requests and
+// the mutation budget are kept in order, and cost no real seconds.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAppAuth } from '@octokit/auth-app'
 import { request } from '@octokit/request'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { createGitHubClient } from '../../src/github/client.ts'
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/index.ts'
+import { createGitHubClient } from '../../../src/github/client.ts'
 import {
   createAndUpdateCheckRuns,
   repositoryNodeId,
   repositoryNodeIdFromEvent,
   mutationDocument,
   type Octokit,
-} from '../../src/github/check-runs.ts'
-import { applyPlan, type ApplyContext, type PlannedWrite } from '../../src/github/apply-plan.ts'
-import { mayAlreadyExist, planTransition, type WriteOperation } from '../../src/checks/rules.ts'
-import { emptyServiceData, externalId, findAdoptable } from '../../src/checks/service-data.ts'
-import type { Annotation, CheckRunRecord, Operation, Transition } from '../../src/checks/types.ts'
+} from '../../../src/github/check-runs.ts'
+import { applyPlan, type ApplyContext, type PlannedWrite } from '../../../src/github/apply-plan.ts'
+import { mayAlreadyExist, planTransition, type WriteOperation } from '../../../src/checks/rules.ts'
+import { emptyServiceData, externalId, findAdoptable } from '../../../src/checks/service-data.ts'
+import type { Annotation, CheckRunRecord, Operation, Transition } from '../../../src/checks/types.ts'
+import { VirtualClock } from '../../virtual-clock.ts'
 
 const owner = 'octo-org'
 const repo = 'repo-a'
@@ -24,6 +27,7 @@ let github: Octokit
 let repoNodeId: string
 let shaCounter = 0
 let mark = 0
+const clock = new VirtualClock()
 
 /** A fresh commit per test, so tests share one emulator without seeing each other's runs. */
 const newSha = () => (++shaCounter).toString(16).padStart(40, 'a')
@@ -33,7 +37,7 @@ const runsOn = (sha: string) => emu.checkRuns(`${owner}/${repo}`).filter((r) => 
 beforeAll(async () => {
   // Batching tests send more than one minute's budget of mutations; the pacing test sets its own.
   process.env.GITHUB_APP_CI_MUTATIONS_PER_MINUTE = '100000'
-  emu = await startGitHubEmulator()
+  emu = await startGitHubEmulator({ clock })
   // These tests are about batching, not GitHub's content-creation limit (each mutation counts).
   emu.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
   const installationId = emu.installations().find((i) => i.account === owner && i.appId === emu.app.id)!.id
@@ -43,7 +47,7 @@ beforeAll(async () => {
     request: request.defaults({ baseUrl: emu.url }),
   })
   const { token } = await auth({ type: 'installation', installationId })
-  github = createGitHubClient({ token, apiUrl: emu.url })
+  github = createGitHubClient({ token, apiUrl: emu.url, clock })
   mark = emu.requests.length
   repoNodeId = await repositoryNodeId(github, owner, repo)
 })
@@ -89,7 +93,7 @@ function apply(ops: Operation[], c: TestContext) {
   return applyPlan(github, planned, c) as Promise<{ build: string; record: CheckRunRecord; url?: string; warning?: string }[]>
 }
 
-/** Requests go out back to back here; the 100-creates test checks the real 1 s spacing. */
+/** No gap between requests but the client's spacing; the 100-creates test asks for the 1 s gap. */
 function context(headSha: string, annotations: (build: string) => Annotation[] = () => [], minMsBetweenRequests = 0): TestContext {
   return {
     minMsBetweenRequests,
@@ -169,14 +173,14 @@ describe('createAndUpdateCheckRuns', () => {
   }, 20_000)
 
   it('paces mutations to the per-minute budget, so GitHub never answers a secondary rate limit', async () => {
-    const fresh = await startGitHubEmulator()
+    const fresh = await startGitHubEmulator({ clock })
     try {
       // GitHub's 80 a minute, scaled down to 5 per 2.5 s (longer than the client's 1 s spacing of writes,
-      // so only the budget can hold the requests back; the emulator's own window is a real minute).
+      // so only the budget can hold the requests back; the emulator's own window is a minute).
       fresh.setSecondaryLimits({ perMinute: 12, perHour: 1000 })
       const installationId = fresh.installations().find((i) => i.account === owner && i.appId === fresh.app.id)!.id
       const auth = createAppAuth({ appId: fresh.app.id, privateKey: fresh.app.privateKeyPkcs8, request: request.defaults({ baseUrl: fresh.url }) })
-      const client = createGitHubClient({ token: (await auth({ type: 'installation', installationId })).token, apiUrl: fresh.url })
+      const client = createGitHubClient({ token: (await auth({ type: 'installation', installationId })).token, apiUrl: fresh.url, clock })
       const nodeId = await repositoryNodeId(client, owner, repo)
       const sha = newSha()
       const items = Array.from({ length: 12 }, (_, i) => ({
@@ -185,7 +189,7 @@ describe('createAndUpdateCheckRuns', () => {
         status: 'queued' as const,
         external_id: `paced/${i}`,
       }))
-      const started = Date.now()
+      const started = clock.now()
       const results = await createAndUpdateCheckRuns(client, {
         repositoryNodeId: nodeId,
         headSha: sha,
@@ -199,7 +203,7 @@ describe('createAndUpdateCheckRuns', () => {
       const batches = fresh.requests.filter((r) => r.graphqlOperations?.length)
       expect(batches.every((r) => r.status === 200)).toBe(true)
       // 12 mutations in requests of 4 at 5 per window: two waits for the window to clear.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(5000)
+      expect(clock.now() - started).toBeGreaterThanOrEqual(5000)
       for (const b of batches) {
         const inWindow = batches.filter((o) => o.at <= b.at && o.at > b.at - 2500)
         expect(inWindow.reduce((n, o) => n + o.graphqlOperations!.length, 0)).toBeLessThanOrEqual(5)

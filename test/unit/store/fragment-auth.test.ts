@@ -2,8 +2,8 @@
 // app's private key, bound to the purpose, the suite and the exact text.
 import { createHmac, createPrivateKey, generateKeyPairSync, hkdfSync } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { parsePrivateKey } from '../../src/auth/private-key.ts'
-import { FragmentAuth, splitSealed } from '../../src/store/fragment-auth.ts'
+import { parsePrivateKey } from '../../../src/auth/private-key.ts'
+import { FragmentAuth, splitSealed } from '../../../src/store/fragment-auth.ts'
 
 const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const pkcs1 = pair.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string

@@ -8,7 +8,7 @@ import {
   planTransition,
   recordAfter,
   type WriteOperation,
-} from '../../src/checks/rules.ts'
+} from '../../../src/checks/rules.ts'
 import {
   emptyServiceData,
   externalId,
@@ -17,7 +17,7 @@ import {
   parseServiceData,
   serializeServiceData,
   setOwn,
-} from '../../src/checks/service-data.ts'
+} from '../../../src/checks/service-data.ts'
 import type {
   BuildState,
   CheckRunRecord,
@@ -26,7 +26,8 @@ import type {
   ServiceData,
   SuiteKey,
   Transition,
-} from '../../src/checks/types.ts'
+} from '../../../src/checks/types.ts'
+import { mulberry32 } from '../../seeded-random.ts'
 
 const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'c'.repeat(40), suite: 'ci' }
 const names = (build: string) => `ci / ${build}`
@@ -288,17 +289,6 @@ type Fault = 'ok' | 'lost-before' | 'lost-after'
 interface Step {
   builds: string[]
   t: Transition
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 class Driver {

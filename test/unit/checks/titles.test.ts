@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { defaultSummary, escapeMarkdown, outputFor, readableTime, safeUrl, titleFor } from '../../src/checks/titles.ts'
-import type { CheckRunRecord, Conclusion } from '../../src/checks/types.ts'
+import { defaultSummary, escapeMarkdown, outputFor, readableTime, safeUrl, titleFor } from '../../../src/checks/titles.ts'
+import type { CheckRunRecord, Conclusion } from '../../../src/checks/types.ts'
 
 const record = (over: Partial<CheckRunRecord> = {}): CheckRunRecord => ({
   name: 'ci / linux',

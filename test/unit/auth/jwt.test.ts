@@ -9,7 +9,7 @@ import {
   signAppJwt,
   skewFromDateHeader,
   withClockSkewRetry,
-} from '../../src/auth/jwt.ts'
+} from '../../../src/auth/jwt.ts'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 })

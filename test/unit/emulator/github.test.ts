@@ -4,7 +4,7 @@ import { createAppAuth } from '@octokit/auth-app'
 import { getOctokit } from '@actions/github'
 import { request } from '@octokit/request' // the plain client @octokit/auth-app itself depends on
 import { SignJWT, importPKCS8 } from 'jose'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/index.ts'
 
 let gh: GitHubEmulator
 const sha = 'c0ffee'.padEnd(40, '0')

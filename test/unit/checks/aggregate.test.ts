@@ -6,7 +6,7 @@ import {
   mutationsNeeded,
   SECONDARY_HOURLY_LIMIT,
   shouldRefreshAggregate,
-} from '../../src/checks/aggregate.ts'
+} from '../../../src/checks/aggregate.ts'
 
 describe('decideAggregate', () => {
   const base = { aggregateAbove: 100, alreadyAggregate: false }

@@ -1,4 +1,4 @@
-// Fuzzing what test/unit/check-inputs.test.ts and test/unit/service-data.test.ts do not: the app inputs
+// Fuzzing what test/unit/checks/inputs.test.ts and test/unit/checks/service-data.test.ts do not: the app inputs
 // (app-id/client-id, private key, installation, owner, repositories, permission-<name>, API URL)
 // throw nothing but a one-line UserError, a damaged key's error never quotes the key, and every
 // parser (those above plus parseBuilds, parseAnnotations, parseServiceData) returns or throws
@@ -6,15 +6,15 @@
 import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseRepositories, readApiUrl, readAppInputs } from '../../src/auth/inputs.ts'
-import { parseBoolean } from '../../src/boolean.ts'
-import { APP_PERMISSIONS } from '../../src/auth/permissions.generated.ts'
-import { missingPermissions, readPermissionInputs } from '../../src/auth/permissions.ts'
-import { normalisePrivateKeyText, parsePrivateKey } from '../../src/auth/private-key.ts'
-import { parseAnnotations, parseBuilds } from '../../src/checks/inputs.ts'
-import { CorruptStateError, parseServiceData } from '../../src/checks/service-data.ts'
-import { UserError } from '../../src/errors.ts'
-import { registerPrivateKey } from '../secrets-registry.ts'
+import { parseRepositories, readApiUrl, readAppInputs } from '../../../src/auth/inputs.ts'
+import { parseBoolean } from '../../../src/boolean.ts'
+import { APP_PERMISSIONS } from '../../../src/auth/permissions.generated.ts'
+import { missingPermissions, readPermissionInputs } from '../../../src/auth/permissions.ts'
+import { normalisePrivateKeyText, parsePrivateKey } from '../../../src/auth/private-key.ts'
+import { parseAnnotations, parseBuilds } from '../../../src/checks/inputs.ts'
+import { CorruptStateError, parseServiceData } from '../../../src/checks/service-data.ts'
+import { UserError } from '../../../src/errors.ts'
+import { registerPrivateKey } from '../../secrets-registry.ts'
 
 // A hang detector, not a speed goal (bench/ has those): catastrophic backtracking on 100 KB takes
 // minutes, while a loaded 2-core CI machine can stretch a millisecond parse past one second.

@@ -19,9 +19,9 @@ import {
   serializeServiceData,
   stateRank,
   suiteHash,
-} from '../../src/checks/service-data.ts'
-import type { CheckRunRecord, ServiceData, SuiteKey } from '../../src/checks/types.ts'
-import { fragmentSuiteHash } from '../../src/store/naming.ts'
+} from '../../../src/checks/service-data.ts'
+import type { CheckRunRecord, ServiceData, SuiteKey } from '../../../src/checks/types.ts'
+import { fragmentSuiteHash } from '../../../src/store/naming.ts'
 
 const KEY: SuiteKey = { repository: 'octo/repo', head_sha: 'a'.repeat(40), suite: 'ci' }
 const T0 = Date.UTC(2025, 0, 1)

@@ -6,14 +6,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ArtifactStore } from '../../src/store/artifact.ts'
-import { CacheStore } from '../../src/store/cache.ts'
-import { FileStore } from '../../src/store/file.ts'
-import { openStore } from '../../src/store/index.ts'
-import type { RestTarget } from '../../src/store/rest.ts'
-import type { StateStore } from '../../src/store/store.ts'
-import { UserError } from '../../src/errors.ts'
-import { describeStoreContract, newSuite, startStoreHarness, writer, type StoreHarness } from '../store-contract.ts'
+import { ArtifactStore } from '../../../src/store/artifact.ts'
+import { CacheStore } from '../../../src/store/cache.ts'
+import { FileStore } from '../../../src/store/file.ts'
+import { openStore } from '../../../src/store/index.ts'
+import type { RestTarget } from '../../../src/store/rest.ts'
+import type { StateStore } from '../../../src/store/store.ts'
+import { UserError } from '../../../src/errors.ts'
+import { describeStoreContract, newSuite, startStoreHarness, writer, type StoreHarness } from '../../store-contract.ts'
 
 let h: StoreHarness
 let rest: RestTarget
@@ -84,7 +84,7 @@ describe('file store', () => {
   it('keeps every fragment when 8 processes write to one directory at once', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'file-store-procs-'))
     const key = newSuite()
-    const fileTs = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/store/file.ts')
+    const fileTs = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../src/store/file.ts')
     const script = `
       import { FileStore } from ${JSON.stringify(fileTs)}
       const [dir, key, p] = process.argv.slice(1)

@@ -2,12 +2,18 @@
 // a local server: writes and GraphQL 1 s apart, reads not; concurrency limits; rate limits
 // waited for as GitHub's replies ask; and no timer at all around a request that need not wait
 // (@octokit/plugin-throttling and plugin-retry took about 16 setTimeout(0) turns per request).
+// Each test's client and the server's record share a fresh virtual clock (test/virtual-clock.ts):
+// the production waits (1 s spacing, retry-after seconds of 1000 ms, backoff) are kept exactly,
+// in no real time, and no test waits for an earlier one's spacing to pass.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { createGitHubClient } from '../../src/github/client.ts'
+import { createGitHubClient } from '../../../src/github/client.ts'
+import { realClock, type Clock } from '../../../src/github/clock.ts'
+import { VirtualClock } from '../../virtual-clock.ts'
 
-interface Seen { method: string; path: string; at: number; inFlight: number }
+/** at: on the test's clock; realAt: performance.now(), for what the server itself holds back. */
+interface Seen { method: string; path: string; at: number; realAt: number; inFlight: number }
 type Reply = { status: number; headers?: Record<string, string>; body: unknown; holdMs?: number }
 
 const seen: Seen[] = []
@@ -16,14 +22,15 @@ const script = new Map<string, Reply[]>()
 let inFlight = 0
 let server: http.Server
 let url = ''
-const BASE_MS = 20 // GITHUB_APP_CI_RETRY_BASE_MS: one second of retry-after is 20 ms here
+const BASE_MS = 1000 // one second of retry-after, as in production (GITHUB_APP_CI_RETRY_BASE_MS unset)
+let clock: VirtualClock
 
 beforeAll(async () => {
-  process.env.GITHUB_APP_CI_RETRY_BASE_MS = String(BASE_MS)
+  delete process.env.GITHUB_APP_CI_RETRY_BASE_MS
   server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     inFlight++
-    seen.push({ method: req.method ?? '', path, at: performance.now(), inFlight })
+    seen.push({ method: req.method ?? '', path, at: Number(req.headers['x-sent-at']), realAt: performance.now(), inFlight })
     req.resume()
     req.on('end', () => {
       const reply = script.get(`${req.method} ${path}`)?.shift() ?? { status: 200, body: path === '/graphql' ? { data: { ok: true } } : { ok: true } }
@@ -43,17 +50,26 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 beforeEach(() => {
   seen.length = 0
   script.clear()
+  clock = new VirtualClock()
 })
 
-const client = () => createGitHubClient({ token: 'ghs_test', apiUrl: url })
-/**
- * Writes start 1 s apart in the client; their arrivals here jitter by what a busy machine adds
- * (over 100 ms seen with 2 cores shared by many processes). Unspaced, the gaps are a few ms.
- */
-const SPACED = 700
+function client(on: Clock = clock) {
+  const github = createGitHubClient({ token: 'ghs_test', apiUrl: url, clock: on })
+  // Each attempt carries the clock's time as it goes out, innermost (fetch runs after every hook):
+  // the server's own arrival time would lag by the loopback trip, while the clock may move on.
+  // The hooks inside see this one's options object, not a copy: o.request is replaced on it.
+  github.hook.wrap('request', (request, o) => {
+    const fetch = o.request!.fetch as (u: string, init: { headers?: Record<string, string> }) => Promise<unknown>
+    o.request = { ...o.request, fetch: (u: string, init: { headers?: Record<string, string> }) => fetch(u, { ...init, headers: { ...init.headers, 'x-sent-at': String(on.now()) } }) }
+    return request(o)
+  })
+  return github
+}
+/** The requests in the order the client sent them. */
+const sent = () => [...seen].sort((a, b) => a.at - b.at)
+/** Writes start 1 s apart in the client, exactly, on the virtual clock. */
+const SPACED = 1000
 const gaps = (list: Seen[]) => list.slice(1).map((s, i) => s.at - list[i]!.at)
-/** Waits until the client's 1 s write spacing from an earlier test has passed. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1100))
 
 // GitHub's secondary-limit reply: 403 (or 429) with this message and retry-after
 // (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
@@ -65,15 +81,14 @@ const secondary = (retryAfter?: number): Reply => ({
 
 describe('spacing', () => {
   test('writes start at least 1 s apart, in order; reads at once beside them', async () => {
-    await settle()
     const github = client()
-    const t0 = performance.now()
+    const t0 = clock.now()
     await Promise.all([
       ...[1, 2, 3].map((n) => github.request('PATCH /repos/{owner}/{repo}/check-runs/{id}', { owner: 'o', repo: 'r', id: n, status: 'completed' })),
       ...[1, 2, 3, 4].map(() => github.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })),
     ])
-    const writes = seen.filter((s) => s.method === 'PATCH')
-    const reads = seen.filter((s) => s.method === 'GET')
+    const writes = sent().filter((s) => s.method === 'PATCH')
+    const reads = sent().filter((s) => s.method === 'GET')
     expect(writes.map((w) => w.path)).toEqual(['/repos/o/r/check-runs/1', '/repos/o/r/check-runs/2', '/repos/o/r/check-runs/3'])
     for (const gap of gaps(writes)) expect(gap).toBeGreaterThanOrEqual(SPACED)
     // the first write and every read go out at once, not behind a scheduler
@@ -82,29 +97,27 @@ describe('spacing', () => {
   })
 
   test('GraphQL requests are spaced like writes, with the writes', async () => {
-    await settle()
     const github = client()
     await Promise.all([
       github.graphql('query { viewer { login } }'),
       github.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'o', repo: 'r', name: 'x', head_sha: 'a'.repeat(40) }),
       github.graphql('query { viewer { login } }'),
     ])
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['POST /graphql', 'POST /repos/o/r/check-runs', 'POST /graphql'])
-    for (const gap of gaps(seen)) expect(gap).toBeGreaterThanOrEqual(SPACED)
+    expect(sent().map((s) => `${s.method} ${s.path}`)).toEqual(['POST /graphql', 'POST /repos/o/r/check-runs', 'POST /graphql'])
+    for (const gap of gaps(sent())) expect(gap).toBeGreaterThanOrEqual(SPACED)
   })
 
   test('token requests are not spaced as writes but go one at a time', async () => {
-    await settle()
     const github = client()
     script.set('POST /app/installations/7/access_tokens', [
       { status: 201, body: { token: 'ghs_1' }, holdMs: 150 },
       { status: 201, body: { token: 'ghs_2' }, holdMs: 150 },
     ])
-    const t0 = performance.now()
+    const t0 = clock.now()
     await Promise.all([1, 2].map(() => github.request('POST /app/installations/{id}/access_tokens', { id: 7 })))
     expect(seen.map((s) => s.inFlight)).toEqual([1, 1])
-    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(140) // after the first reply
-    expect(seen[1]!.at - t0).toBeLessThan(900) // not 1 s behind it
+    expect(seen[1]!.realAt - seen[0]!.realAt).toBeGreaterThanOrEqual(140) // after the first reply (held 150 ms of real time)
+    expect(seen[1]!.at - t0).toBe(0) // not 1 s behind it
   })
 
   test('at most 10 requests at once', async () => {
@@ -116,8 +129,8 @@ describe('spacing', () => {
   })
 
   test('a request that need not wait sets no timer before or after it', async () => {
-    await settle()
-    const github = client()
+    // The real clock, which no other test of this file uses: no spacing of an earlier write to wait out.
+    const github = client(realClock)
     const original = globalThis.setTimeout
     let timers = 0
     globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
@@ -164,7 +177,6 @@ describe('rate limits', () => {
   })
 
   test('a retried write keeps the 1 s spacing', async () => {
-    await settle()
     const github = client()
     script.set('PATCH /repos/o/r/check-runs/1', [secondary(1)])
     await github.request('PATCH /repos/o/r/check-runs/1', { status: 'completed' })
@@ -176,7 +188,7 @@ describe('rate limits', () => {
     const github = client()
     // GitHub: 403 or 429 with x-ratelimit-remaining 0; x-ratelimit-reset in epoch seconds
     // (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit)
-    const reset = Math.floor(Date.now() / 1000) + 2
+    const reset = Math.floor(clock.now() / 1000) + 2
     script.set('GET /repos/o/r', [{ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for installation ID 7.' } }])
     await expect(github.request('GET /repos/o/r')).resolves.toMatchObject({ status: 200 })
     expect(seen).toHaveLength(2)
@@ -185,9 +197,8 @@ describe('rate limits', () => {
   })
 
   test('a GraphQL reply with a RATE_LIMITED error is retried', async () => {
-    await settle()
     const github = client()
-    const reset = Math.floor(Date.now() / 1000) + 1
+    const reset = Math.floor(clock.now() / 1000) + 1
     // GitHub answers 200 with errors[].type RATE_LIMITED
     // (https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#exceeding-the-rate-limit)
     script.set('POST /graphql', [{ status: 200, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] } }])
@@ -216,7 +227,6 @@ describe('retries', () => {
   })
 
   test("GitHub's transient GraphQL error is retried as a 500", async () => {
-    await settle()
     const github = client()
     // The message GitHub's GraphQL API gives for a transient failure (the one @octokit/plugin-retry,
     // src/wrap-request.ts, retries; no GitHub docs page names it).

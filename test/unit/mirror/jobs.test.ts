@@ -1,14 +1,12 @@
-// command: mirror, the pure parts (src/mirror/jobs.ts, src/mirror/event.ts): job -> transition,
-// job-name globs, build ids from untrusted job names, the workflow_run event's refusals.
+// command: mirror, the pure part that maps jobs (src/mirror/jobs.ts): job -> transition, job-name
+// globs, build ids from untrusted job names (test/unit/mirror/event.test.ts: the workflow_run event).
 import { createRequire } from 'node:module'
 import { describe, expect, test } from 'vitest'
-import { parseBuilds } from '../../src/checks/inputs.ts'
-import { UserError } from '../../src/errors.ts'
-import { readMirroredRun, workflowPathOf } from '../../src/mirror/event.ts'
+import { parseBuilds } from '../../../src/checks/inputs.ts'
 import {
   buildIdOf, cleanText, duration, globToRegExp, jobConclusion, jobIsAhead, jobState, jobSummary, jobTransition,
   parsePatterns, selectJobs, type WorkflowJob,
-} from '../../src/mirror/jobs.ts'
+} from '../../../src/mirror/jobs.ts'
 
 const run = { run_id: 77, html_url: 'https://github.com/o/r/actions/runs/77' }
 const now = '2026-01-01T00:00:00.000Z'
@@ -122,29 +120,5 @@ describe('job names', () => {
     const same = Array.from({ length: 4 }, (_, i) => job({ id: i + 1, name: 'z'.repeat(300) }))
     const ids = selectJobs(same, { include: [], exclude: [], buildName: '{job}', suite: 'ci', nameTemplate: '{suite} / {build}' }).map((j) => j.build)
     expect(new Set(ids).size).toBe(4)
-  })
-})
-
-describe('the workflow_run event', () => {
-  const self = { repository: 'octo-org/repo-a', runId: 900, workflowRef: 'octo-org/repo-a/.github/workflows/mirror.yml@refs/heads/main' }
-  const payload = (over: Record<string, unknown> = {}) => ({
-    workflow_run: {
-      id: 50, run_attempt: 2, head_sha: 'A'.repeat(40), name: 'CI', path: '.github/workflows/ci.yml', status: 'completed',
-      repository: { full_name: 'octo-org/repo-a' }, head_repository: { full_name: 'someone/repo-a' }, html_url: 'https://github.com/octo-org/repo-a/actions/runs/50', ...over,
-    },
-  })
-  test('reads the run', () => {
-    expect(readMirroredRun('workflow_run', payload(), self)).toEqual({
-      id: 50, run_attempt: 2, head_sha: 'a'.repeat(40), name: 'CI', path: '.github/workflows/ci.yml', repository: 'octo-org/repo-a',
-      head_repository: 'someone/repo-a', status: 'completed', html_url: 'https://github.com/octo-org/repo-a/actions/runs/50',
-    })
-    expect(workflowPathOf(self.workflowRef)).toBe('.github/workflows/mirror.yml')
-  })
-  test('refuses another event, another repository, and the mirror itself, saying why', () => {
-    expect(() => readMirroredRun('push', {}, self)).toThrow(/on: workflow_run/)
-    expect(() => readMirroredRun('workflow_run', payload({ repository: { full_name: 'evil/repo-a' } }), self)).toThrow(/belongs to evil\/repo-a/)
-    expect(() => readMirroredRun('workflow_run', payload({ path: '.github/workflows/mirror.yml' }), self)).toThrow(/this mirror workflow/)
-    expect(() => readMirroredRun('workflow_run', payload({ id: 900 }), self)).toThrow(UserError)
-    expect(() => readMirroredRun('workflow_run', payload({ head_sha: 'main' }), self)).toThrow(/not a commit sha/)
   })
 })
