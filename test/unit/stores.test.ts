@@ -128,6 +128,21 @@ describe('artifact store', () => {
     expect(days).toBeLessThan(3.1)
   })
 
+  it('writes a fragment with one Put Blob and reads each listed one without listing it again', async () => {
+    const store = new ArtifactStore({ retentionDays: 1 })
+    const key = newSuite()
+    const before = h.runtime.calls.length
+    await store.writeFragment(key, '{"a":1}', writer({ job: 'one' }))
+    await store.writeFragment(key, '{"b":2}', writer({ job: 'two' }))
+    const written = h.runtime.calls.slice(before).map((c) => c.method)
+    expect(written).toEqual(['CreateArtifact', 'Put Blob', 'FinalizeArtifact', 'CreateArtifact', 'Put Blob', 'FinalizeArtifact'])
+    const listedAt = h.runtime.calls.length
+    expect((await new ArtifactStore().readFragments(key)).map((f) => f.text).sort()).toEqual(['{"a":1}', '{"b":2}'])
+    const read = h.runtime.calls.slice(listedAt).map((c) => c.method)
+    expect(read.filter((m) => m === 'ListArtifacts')).toHaveLength(1)
+    expect(read.filter((m) => m === 'GetSignedArtifactURL')).toHaveLength(2)
+  })
+
   it("reads other runs' fragments only through the REST API", async () => {
     const key = newSuite()
     h.enterJob({ runId: 201 })
