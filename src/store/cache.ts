@@ -241,7 +241,9 @@ export class CacheStore implements StateStore {
   }
 
   warmUp(): void {
-    this.#module ??= import('@actions/cache')
+    // After the current turn: the step's first GitHub request goes out before this module's code
+    // is compiled and run, which then happens while that request is in flight.
+    this.#module ??= new Promise((resolve) => setImmediate(resolve)).then(() => import('@actions/cache'))
     this.#module.catch(() => {}) // a load failure is reported by the first real use
   }
 

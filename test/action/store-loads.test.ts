@@ -1,0 +1,75 @@
+// What a transition step's process loads, per store: loading is most of a step's CPU. The artifact
+// store's steps load no Azure SDK (src/store/results-client.ts), and no step loads Node's own
+// undici (the FormData global's getter; scripts/build.mjs PATCHES) unless a proxy needs it.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { appStep, jobEnv } from '../fault-harness.ts'
+import { startStoreHarness, type StoreHarness } from '../store-contract.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const dist = path.join(root, 'dist')
+let h: StoreHarness
+let temp: string
+let hook: string
+
+beforeAll(async () => {
+  h = await startStoreHarness()
+  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'store-loads-'))
+  // At exit: Node's own modules loaded (process.moduleLoadList) and the bundle's files (import hook).
+  hook = path.join(temp, 'hook.mjs')
+  fs.writeFileSync(hook, [
+    `import fs from 'node:fs'`,
+    `import ${JSON.stringify(pathToFileURL(path.join(root, 'bench', 'lib', 'loaded-files.mjs')).href)}`,
+    `process.on('exit', () => fs.writeFileSync(process.env.LOADS_FILE, process.moduleLoadList.join('\\n')))`,
+  ].join('\n'))
+})
+afterAll(async () => {
+  await h.close()
+  fs.rmSync(temp, { recursive: true, force: true })
+})
+
+/** queued, then building of one build; what the building step's process loaded. */
+async function buildingLoads(store: string): Promise<{ native: string[]; files: string[] }> {
+  const sha = randomBytes(20).toString('hex')
+  const runnerTemp = fs.mkdtempSync(path.join(temp, 'job-'))
+  const native = path.join(temp, `native-${store}.txt`)
+  const files = path.join(temp, `files-${store}.txt`)
+  fs.writeFileSync(files, '')
+  for (const command of ['queued', 'building']) {
+    const { result } = await appStep(h.github, command, {
+      sha, store, inputs: { builds: 'linux' },
+      env: {
+        ...jobEnv(h.runtime, { runId: 300, job: command, sha, runnerTemp }),
+        NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, LOADS_FILE: native, BENCH_LOADED_FILES: files,
+      },
+    })
+    expect(result.exitCode, `${store} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
+  }
+  return {
+    native: fs.readFileSync(native, 'utf8').split('\n'),
+    files: fs.readFileSync(files, 'utf8').split('\n').filter(Boolean).map((u) => path.basename(fileURLToPath(u))),
+  }
+}
+
+// a class only @azure/storage-blob defines
+const azureChunks = () => fs.readdirSync(dist).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(dist, f), 'utf8').includes('BlockBlobClient'))
+
+describe('what a building step loads', () => {
+  test('artifact store: no Azure SDK, no undici', async () => {
+    const { native, files } = await buildingLoads('artifact')
+    expect(files.some((f) => f.endsWith('.index.js'))).toBe(true) // the hook saw the chunks
+    expect(azureChunks().length).toBeGreaterThan(0) // the cache store still bundles it
+    for (const chunk of azureChunks()) expect(files).not.toContain(chunk)
+    expect(native.filter((m) => /undici/.test(m))).toEqual([])
+  })
+
+  test('cache store: the Azure SDK without Node\'s undici', async () => {
+    const { native, files } = await buildingLoads('cache')
+    expect(azureChunks().some((c) => files.includes(c))).toBe(true)
+    expect(native.filter((m) => /undici/.test(m))).toEqual([])
+  })
+})
