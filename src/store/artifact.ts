@@ -12,7 +12,6 @@ import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFi
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
-import { unzipText } from './unzip.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 
 export interface ArtifactStoreOptions {
@@ -205,7 +204,7 @@ export class ArtifactStore implements StateStore {
     try {
       const client = await this.#artifacts()
       const zip = await toolkitCall(async () => client.download(a.run ?? (await client.byId(a.id))))
-      const text = (await unzipText(zip)).get(FILE)
+      const text = (await unzip(zip)).get(FILE)
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
       return { ...toRef(a), text }
     } catch (e) {
@@ -225,7 +224,7 @@ export class ArtifactStore implements StateStore {
       if (status !== 302 || typeof location !== 'string') throw new Error(`unexpected reply ${status} without a redirect`)
       const blob = await httpFetch(location)
       if (!blob.ok) throw new Error(`blob storage answered ${blob.status}`)
-      const text = (await unzipText(Buffer.from(await blob.arrayBuffer()))).get(FILE)
+      const text = (await unzip(Buffer.from(await blob.arrayBuffer()))).get(FILE)
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
       return text
     } catch (e) {
@@ -254,6 +253,11 @@ export function provenanceProblem(name: string, run: WorkflowRunOfArtifact | nul
   if (typeof run.repository_id !== 'number' || run.head_repository_id !== run.repository_id) return "a fork's run"
   if (runIdOf(name) !== run.id) return `its name says run ${runIdOf(name)}`
   return undefined
+}
+
+/** fflate loads with the first download: a step with another store never needs it. */
+async function unzip(zip: Buffer): Promise<Map<string, string>> {
+  return (await import('./unzip.ts')).unzipText(zip)
 }
 
 function toRef(a: Listed): FragmentRef {

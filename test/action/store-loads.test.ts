@@ -36,8 +36,8 @@ afterAll(async () => {
 async function buildingLoads(store: string): Promise<{ native: string[]; files: string[] }> {
   const sha = randomBytes(20).toString('hex')
   const runnerTemp = fs.mkdtempSync(path.join(temp, 'job-'))
-  const native = path.join(temp, `native-${store}.txt`)
-  const files = path.join(temp, `files-${store}.txt`)
+  const native = path.join(temp, `native-${store.replace(/\W/g, '-')}.txt`)
+  const files = path.join(temp, `files-${store.replace(/\W/g, '-')}.txt`)
   fs.writeFileSync(files, '')
   for (const command of ['queued', 'building']) {
     const { result } = await appStep(h.github, command, {
@@ -55,8 +55,9 @@ async function buildingLoads(store: string): Promise<{ native: string[]; files: 
   }
 }
 
+const chunksWith = (text: string) => fs.readdirSync(dist).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(dist, f), 'utf8').includes(text))
 // a class only @azure/storage-blob defines
-const azureChunks = () => fs.readdirSync(dist).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(dist, f), 'utf8').includes('BlockBlobClient'))
+const azureChunks = () => chunksWith('BlockBlobClient')
 
 describe('what a building step loads', () => {
   test('artifact store: no Azure SDK, no undici', async () => {
@@ -65,6 +66,14 @@ describe('what a building step loads', () => {
     expect(azureChunks().length).toBeGreaterThan(0) // the cache store still bundles it
     for (const chunk of azureChunks()) expect(files).not.toContain(chunk)
     expect(native.filter((m) => /undici/.test(m))).toEqual([])
+  })
+
+  test('file store: neither the Azure SDK nor fflate (zip)', async () => {
+    const { files } = await buildingLoads(`file:${path.join(temp, 'state')}`)
+    expect(files.some((f) => f.endsWith('.index.js'))).toBe(true)
+    const zipChunks = chunksWith('invalid zip data') // an error text of fflate
+    expect(zipChunks.length).toBeGreaterThan(0)
+    for (const chunk of [...azureChunks(), ...zipChunks]) expect(files).not.toContain(chunk)
   })
 
   test('cache store: the Azure SDK without Node\'s undici', async () => {
