@@ -6,7 +6,7 @@
 // imported only when this store is used, to keep the action fast to start.
 import type { ResultsClient, RunArtifact } from './results-client.ts'
 import type { SuiteKey } from '../checks/types.ts'
-import { httpFetch } from '../github/http-fetch.ts'
+import { firstRequestSent, httpFetch } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, runIdOf, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
@@ -174,16 +174,18 @@ export class ArtifactStore implements StateStore {
   #module?: Promise<typeof import('./results-client.ts')>
 
   warmUp(): void {
-    // After the current turn: the step's first GitHub request goes out before this module's code
-    // is compiled and run, which then happens while that request is in flight.
-    this.#module ??= new Promise((resolve) => setImmediate(resolve)).then(() => import('./results-client.ts'))
-    this.#module.catch(() => {}) // a load failure is reported by the first real use
+    // Once the step's first GitHub request is on its way: loading this module's code blocks the
+    // event loop, which then overlaps that request's round trip instead of delaying its start.
+    void firstRequestSent().then(() => this.#load().catch(() => {})) // a load failure is reported by the first real use
+  }
+
+  #load(): Promise<typeof import('./results-client.ts')> {
+    return (this.#module ??= import('./results-client.ts'))
   }
 
   #artifacts(): Promise<ResultsClient> {
     requireRuntime(this.description)
-    this.#module ??= import('./results-client.ts')
-    this.#client ??= this.#module.then((m) => new m.ResultsClient())
+    this.#client ??= this.#load().then((m) => new m.ResultsClient())
     return this.#client
   }
 

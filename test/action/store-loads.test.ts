@@ -1,6 +1,7 @@
-// What a transition step's process loads, per store: loading is most of a step's CPU. The artifact
+// What a transition step's process loads, per store, and when: loading is most of a step's CPU. The artifact
 // store's steps load no Azure SDK (src/store/results-client.ts), and no step loads Node's own
-// undici (the FormData global's getter; scripts/build.mjs PATCHES) unless a proxy needs it.
+// undici (the FormData global's getter; scripts/build.mjs PATCHES) unless a proxy needs it, and a
+// store's libraries load after the step's first GitHub request is sent (http-fetch.ts firstRequestSent).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -24,7 +25,12 @@ beforeAll(async () => {
   fs.writeFileSync(hook, [
     `import fs from 'node:fs'`,
     `import ${JSON.stringify(pathToFileURL(path.join(root, 'bench', 'lib', 'loaded-files.mjs')).href)}`,
+    `import { registerHooks } from 'node:module'`,
+    `import dc from 'node:diagnostics_channel'`,
     `process.on('exit', () => fs.writeFileSync(process.env.LOADS_FILE, process.moduleLoadList.join('\\n')))`,
+    // the order of the bundle's file loads and the requests sent
+    `registerHooks({ load(url, context, next) { if (url.startsWith('file:')) fs.appendFileSync(process.env.ORDER_FILE, 'load ' + url + '\\n'); return next(url, context) } })`,
+    `dc.subscribe('http.client.request.start', ({ request }) => fs.appendFileSync(process.env.ORDER_FILE, 'request ' + request.path + '\\n'))`,
   ].join('\n'))
 })
 afterAll(async () => {
@@ -33,26 +39,38 @@ afterAll(async () => {
 })
 
 /** queued, then building of one build; what the building step's process loaded. */
-async function buildingLoads(store: string): Promise<{ native: string[]; files: string[] }> {
+async function buildingLoads(store: string): Promise<{ native: string[]; files: string[]; order: string[] }> {
   const sha = randomBytes(20).toString('hex')
   const runnerTemp = fs.mkdtempSync(path.join(temp, 'job-'))
   const native = path.join(temp, `native-${store.replace(/\W/g, '-')}.txt`)
   const files = path.join(temp, `files-${store.replace(/\W/g, '-')}.txt`)
+  const order = path.join(temp, `order-${store.replace(/\W/g, '-')}.txt`)
   fs.writeFileSync(files, '')
   for (const command of ['queued', 'building']) {
     const { result } = await appStep(h.github, command, {
       sha, store, inputs: { builds: 'linux' },
       env: {
         ...jobEnv(h.runtime, { runId: 300, job: command, sha, runnerTemp }),
-        NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, LOADS_FILE: native, BENCH_LOADED_FILES: files,
+        NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, LOADS_FILE: native, BENCH_LOADED_FILES: files, ORDER_FILE: order,
       },
     })
     expect(result.exitCode, `${store} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
+    if (command === 'queued') fs.writeFileSync(order, '') // the building step's alone
   }
   return {
     native: fs.readFileSync(native, 'utf8').split('\n'),
     files: fs.readFileSync(files, 'utf8').split('\n').filter(Boolean).map((u) => path.basename(fileURLToPath(u))),
+    order: fs.readFileSync(order, 'utf8').split('\n').filter(Boolean)
+      .map((l) => (l.startsWith('load ') ? `load ${path.basename(fileURLToPath(l.slice(5)))}` : l)),
   }
+}
+
+/** Where in the step's order the first request went out and `chunk` loaded. */
+function firstRequestBefore(order: string[], chunk: string): void {
+  const request = order.findIndex((l) => l.startsWith('request '))
+  const load = order.indexOf(`load ${chunk}`)
+  expect(request, order.join('\n')).toBeGreaterThanOrEqual(0)
+  expect(load, order.join('\n')).toBeGreaterThan(request)
 }
 
 const chunksWith = (text: string) => fs.readdirSync(dist).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(dist, f), 'utf8').includes(text))
@@ -61,11 +79,14 @@ const azureChunks = () => chunksWith('BlockBlobClient')
 
 describe('what a building step loads', () => {
   test('artifact store: no Azure SDK, no undici', async () => {
-    const { native, files } = await buildingLoads('artifact')
+    const { native, files, order } = await buildingLoads('artifact')
     expect(files.some((f) => f.endsWith('.index.js'))).toBe(true) // the hook saw the chunks
     expect(azureChunks().length).toBeGreaterThan(0) // the cache store still bundles it
     for (const chunk of azureChunks()) expect(files).not.toContain(chunk)
     expect(native.filter((m) => /undici/.test(m))).toEqual([])
+    // the store's code loads after the step's first GitHub request is sent, not before
+    const [store] = chunksWith('ResultsClient:')
+    firstRequestBefore(order, store!)
   })
 
   test('file store: neither the Azure SDK nor fflate (zip)', async () => {
@@ -77,8 +98,9 @@ describe('what a building step loads', () => {
   })
 
   test('cache store: the Azure SDK without Node\'s undici', async () => {
-    const { native, files } = await buildingLoads('cache')
+    const { native, files, order } = await buildingLoads('cache')
     expect(azureChunks().some((c) => files.includes(c))).toBe(true)
+    for (const chunk of azureChunks().filter((c) => files.includes(c))) firstRequestBefore(order, chunk)
     expect(native.filter((m) => /undici/.test(m))).toEqual([])
   })
 })
