@@ -20,6 +20,7 @@ import { validateArtifactName } from '../../node_modules/@actions/artifact/lib/i
 import { ArtifactNotFoundError, InvalidResponseError } from '../../node_modules/@actions/artifact/lib/internal/shared/errors.js'
 import { Int64Value, StringValue, Timestamp } from '../../node_modules/@actions/artifact/lib/generated/index.js'
 import type { CreateArtifactRequest } from '../../node_modules/@actions/artifact/lib/generated/index.js'
+import { retryBaseMs } from '../github/client.ts'
 import { httpFetch, type HttpFetchResponse } from '../github/http-fetch.ts'
 
 /** An artifact of this run as ListArtifacts gives it, with the backend ids its download needs. */
@@ -31,9 +32,8 @@ export interface RunArtifact {
   jobBackendId: string
 }
 
-/** Blob storage calls: tries in all, and the wait before the second (doubled after each). */
+/** Blob storage calls: tries in all; the wait before the second is retryBaseMs (a second), doubled after each. */
 const BLOB_TRIES = 5
-const BLOB_RETRY_MS = Number(process.env.GITHUB_APP_CI_BLOB_RETRY_MS) || 1000
 
 export class ResultsClient {
   readonly #twirp = internalArtifactTwirpClient()
@@ -123,6 +123,6 @@ async function blobCall(method: 'GET' | 'PUT', url: string, body?: Uint8Array, h
       if (reply.status !== 429 && reply.status < 500) throw new Error(problem)
     }
     if (attempt >= BLOB_TRIES) throw new Error(`${method === 'PUT' ? 'Put Blob' : 'Get Blob'} failed after ${attempt} tries: ${problem}`)
-    await new Promise((r) => setTimeout(r, BLOB_RETRY_MS * 2 ** (attempt - 1)))
+    await new Promise((r) => setTimeout(r, retryBaseMs() * 2 ** (attempt - 1)))
   }
 }
