@@ -12,6 +12,7 @@
 // The package exports only its root, so these come by their file paths in node_modules (ncc
 // bundles them like any module); they are the toolkit's own code, pinned by package-lock.json.
 import { createHash } from 'node:crypto'
+import * as core from '@actions/core'
 import { zipSync, strToU8 } from 'fflate'
 import { internalArtifactTwirpClient } from '../../node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js'
 import { getBackendIdsFromToken } from '../../node_modules/@actions/artifact/lib/internal/shared/util.js'
@@ -84,10 +85,12 @@ export class ResultsClient {
     if (!created.ok) throw new InvalidResponseError('CreateArtifact: response from backend was not ok')
     const zip = zipSync(Object.fromEntries(Object.entries(files).map(([f, text]) => [f, strToU8(text)])))
     await blobCall('PUT', created.signedUploadUrl, zip, { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/zip' })
+    const digest = createHash('sha256').update(zip).digest('hex')
+    core.debug(`SHA256 digest of uploaded artifact is ${digest}`) // the toolkit's line, for a debug log
     const finalized = await this.#twirp.FinalizeArtifact({
       workflowRunBackendId, workflowJobRunBackendId, name,
       size: String(zip.byteLength),
-      hash: StringValue.create({ value: `sha256:${createHash('sha256').update(zip).digest('hex')}` }),
+      hash: StringValue.create({ value: `sha256:${digest}` }),
     })
     if (!finalized.ok) throw new InvalidResponseError('FinalizeArtifact: response from backend was not ok')
     return Number(finalized.artifactId)
