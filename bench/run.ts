@@ -1,6 +1,6 @@
 // `npm run bench [-- section…]`: builds dist/ (npm script), then runs the benchmarks one after
 // another and prints their tables; the same tables go to bench/RESULTS.md. Sections: token,
-// queue, steps, bundle, merge, writes (default: all). Figures only: nothing here asserts a timing.
+// queue, steps, bundle, merge, writes, cpu (default: all). Figures only: nothing here asserts a timing.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { renderSection, type Section } from './lib/stats.ts'
 import { startWorld, type BenchWorld } from './lib/world.ts'
 import { benchBundle } from './bundle-size.ts'
+import { benchCpu } from './cpu.ts'
 import { benchMerge } from './merge.ts'
 import { benchQueue } from './queue.ts'
 import { benchStores } from './stores.ts'
@@ -22,6 +23,7 @@ const sections: Record<string, (w: BenchWorld) => Promise<Section>> = {
   bundle: (w) => benchBundle(w),
   merge: () => benchMerge(),
   writes: (w) => benchWriteBudget(w),
+  cpu: (w) => benchCpu(w),
 }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))

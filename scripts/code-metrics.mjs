@@ -75,6 +75,8 @@ export function importGraph(dir = 'src') {
     for (const spec of specifiers) {
       if (!spec.startsWith('.')) continue
       const target = path.resolve(path.dirname(file), spec)
+      // A package's own file by path (src/store/results-client.ts): a dependency, not a folder of src/.
+      if (path.relative(dir, target).startsWith('..')) continue
       const from = folderOf(dir, file)
       const to = folderOf(dir, target)
       if (from === to) continue

@@ -19,14 +19,19 @@ export function checkResult(r: RunActionResult, what: string): void {
 export async function step(
   w: BenchWorld,
   what: string,
-  opts: { script?: string; inputs: Record<string, string | undefined>; env: Record<string, string>; workdir?: string; timeoutMs?: number },
+  opts: {
+    script?: string; inputs: Record<string, string | undefined>; env: Record<string, string>; workdir?: string; timeoutMs?: number
+    /** more node options for the step process (e.g. --cpu-prof) */
+    nodeOptions?: string
+  },
 ): Promise<StepSample> {
   w.refillRateLimit()
   const cpuFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cpu-')), 'cpu.json')
-  const env = { ...opts.env, NODE_OPTIONS: `--import=${cpuHook}`, BENCH_CPU_FILE: cpuFile }
+  const { nodeOptions, ...rest } = opts
+  const env = { ...opts.env, NODE_OPTIONS: `--import=${cpuHook}${nodeOptions ? ` ${nodeOptions}` : ''}`, BENCH_CPU_FILE: cpuFile }
   const before = w.counts()
   const t0 = performance.now()
-  const result = await runAction({ script: w.dist.main, timeoutMs: 600_000, ...opts, env })
+  const result = await runAction({ script: w.dist.main, timeoutMs: 600_000, ...rest, env })
   const wall = performance.now() - t0
   checkResult(result, what)
   const after = w.counts()

@@ -25,6 +25,15 @@ function agentFor(url: URL): http.Agent {
   return client.getAgent(url.href)
 }
 
+let markSent: (() => void) | undefined
+const firstSent = new Promise<void>((resolve) => (markSent = resolve))
+/**
+ * Settles once this process's first request has been written to its connection: work that
+ * blocks the event loop (loading a store's libraries) can then run while that reply is on its way,
+ * instead of delaying the request.
+ */
+export const firstRequestSent = (): Promise<void> => firstSent
+
 export interface HttpFetchInit {
   method?: string
   headers?: Record<string, string>
@@ -136,6 +145,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       if (stale && !resent && IDEMPOTENT.has(method)) resolve(send(url, method, headers, body, signal, true))
       else fail(error)
     })
+    if (markSent) request.once('finish', () => { markSent?.(); markSent = undefined })
     request.end(payload)
   })
 }

@@ -2,19 +2,16 @@
 // `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`; readers list the run's artifacts
 // (ListArtifacts through the runtime token), keep their suite's and download them. Reconcile
 // works across runs through the REST API (`actions: read`, deletes need `actions: write`).
-// @actions/artifact is imported only when this store is used, to keep the action fast to start.
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import type { ArtifactClient } from '@actions/artifact'
+// Within the run it goes through the toolkit's own results-service pieces (results-client.ts),
+// imported only when this store is used, to keep the action fast to start.
+import type { ResultsClient, RunArtifact } from './results-client.ts'
 import type { SuiteKey } from '../checks/types.ts'
-import { httpFetch } from '../github/http-fetch.ts'
+import { firstRequestSent, httpFetch } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, runIdOf, suiteHashOf, suitePrefix } from './naming.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
-import { unzipText } from './unzip.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 
 export interface ArtifactStoreOptions {
@@ -41,6 +38,8 @@ interface Listed {
   id: number
   name: string
   createdAt?: Date | string
+  /** from this run's listing: what a download needs without listing again */
+  run?: RunArtifact
 }
 
 export class ArtifactStore implements StateStore {
@@ -48,7 +47,7 @@ export class ArtifactStore implements StateStore {
   /** Artifacts expire after state-retention-days; a DELETE is a content-creating GitHub request. */
   readonly selfClearing = true
   readonly #options: ArtifactStoreOptions
-  #client?: Promise<ArtifactClient>
+  #client?: Promise<ResultsClient>
 
   constructor(options: ArtifactStoreOptions = {}) {
     this.#options = options
@@ -56,22 +55,15 @@ export class ArtifactStore implements StateStore {
 
   async writeFragment(key: SuiteKey, text: string, writer: WriterId, tag?: FragmentTag): Promise<FragmentRef> {
     const name = fragmentName(key, writer, tag)
-    const dir = await tempDir()
     try {
-      await fs.writeFile(path.join(dir, FILE), text)
       const client = await this.#artifacts()
-      const { id } = await toolkitCall(() => client.uploadArtifact(name, [path.join(dir, FILE)], dir, {
-        retentionDays: this.#options.retentionDays,
-      }))
-      if (id === undefined) throw new Error('the artifact service returned no artifact id')
+      const id = await toolkitCall(() => client.upload(name, { [FILE]: text }, this.#options.retentionDays))
       return { id: String(id), name, ...nameFields(name), created_at: new Date().toISOString() }
     } catch (e) {
       if (/\(409\)/.test(describeCause(e))) {
         throw new StoreError(this.description, 'duplicate', `an artifact named ${name} already exists in this run.`, { cause: e })
       }
       throw this.#failed(`cannot upload fragment ${name}`, e)
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true })
     }
   }
 
@@ -145,15 +137,11 @@ export class ArtifactStore implements StateStore {
   }
 
   async writeIndex(text: string): Promise<void> {
-    const dir = await tempDir()
     try {
-      await fs.writeFile(path.join(dir, FILE), text)
       const client = await this.#artifacts()
-      await client.uploadArtifact(INDEX_ARTIFACT, [path.join(dir, FILE)], dir, { retentionDays: this.#options.retentionDays })
+      await client.upload(INDEX_ARTIFACT, { [FILE]: text }, this.#options.retentionDays)
     } catch (e) {
       throw this.#failed(`cannot upload reconcile's index ${INDEX_ARTIFACT}`, e)
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true })
     }
   }
 
@@ -173,7 +161,7 @@ export class ArtifactStore implements StateStore {
         } else {
           if (!ref.name) throw new Error('the fragment reference has no artifact name')
           const client = await this.#artifacts()
-          await toolkitCall(() => client.deleteArtifact(ref.name!))
+          await toolkitCall(() => client.delete(ref.name!))
         }
       } catch (e) {
         // already gone: deleting is idempotent
@@ -183,45 +171,46 @@ export class ArtifactStore implements StateStore {
     })
   }
 
+  #module?: Promise<typeof import('./results-client.ts')>
+
   warmUp(): void {
-    this.#client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient())
-    this.#client.catch(() => {}) // a load failure is reported by the first real use
+    // Once the step's first GitHub request is on its way: loading this module's code blocks the
+    // event loop, which then overlaps that request's round trip instead of delaying its start.
+    void firstRequestSent().then(() => this.#load().catch(() => {})) // a load failure is reported by the first real use
   }
 
-  #artifacts(): Promise<ArtifactClient> {
+  #load(): Promise<typeof import('./results-client.ts')> {
+    return (this.#module ??= import('./results-client.ts'))
+  }
+
+  #artifacts(): Promise<ResultsClient> {
     requireRuntime(this.description)
-    this.#client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient())
+    this.#client ??= this.#load().then((m) => new m.ResultsClient())
     return this.#client
   }
 
   async #listRun(): Promise<Listed[]> {
     try {
       const client = await this.#artifacts()
-      const { artifacts } = await toolkitCall(() => client.listArtifacts())
-      return artifacts.filter((a) => a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+      const artifacts = await toolkitCall(() => client.list())
+      return artifacts
+        .filter((a) => a.name.startsWith(FRAGMENT_PREFIX) && suiteHashOf(a.name))
+        .map((a) => ({ id: a.id, name: a.name, createdAt: a.createdAt, run: a }))
     } catch (e) {
       throw this.#failed("cannot list this run's artifacts", e)
     }
   }
 
-  /**
-   * The zip is saved as it is (skipDecompress) and read here: the toolkit's own extraction goes
-   * through unzip-stream, which calls the deprecated Buffer() and made Node print DEP0005.
-   */
+  /** Read in memory with fflate (unzip.ts); the listing's backend ids save the toolkit's ListArtifacts by id. */
   async #downloadFromRun(a: Listed): Promise<Fragment> {
-    const dir = await tempDir()
     try {
       const client = await this.#artifacts()
-      await toolkitCall(() => client.downloadArtifact(a.id, { path: dir, skipDecompress: true }))
-      const [zip] = await fs.readdir(dir)
-      if (zip === undefined) throw new Error('the download left no file')
-      const text = (await unzipText(await fs.readFile(path.join(dir, zip)))).get(FILE)
+      const zip = await toolkitCall(async () => client.download(a.run ?? (await client.byId(a.id))))
+      const text = (await unzip(zip)).get(FILE)
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
       return { ...toRef(a), text }
     } catch (e) {
       throw this.#failed(`cannot download fragment ${a.name}`, e, 'restore-failed')
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true })
     }
   }
 
@@ -237,7 +226,7 @@ export class ArtifactStore implements StateStore {
       if (status !== 302 || typeof location !== 'string') throw new Error(`unexpected reply ${status} without a redirect`)
       const blob = await httpFetch(location)
       if (!blob.ok) throw new Error(`blob storage answered ${blob.status}`)
-      const text = (await unzipText(Buffer.from(await blob.arrayBuffer()))).get(FILE)
+      const text = (await unzip(Buffer.from(await blob.arrayBuffer()))).get(FILE)
       if (text === undefined) throw new Error(`the artifact has no ${FILE}`)
       return text
     } catch (e) {
@@ -268,11 +257,12 @@ export function provenanceProblem(name: string, run: WorkflowRunOfArtifact | nul
   return undefined
 }
 
+/** fflate loads with the first download: a step with another store never needs it. */
+async function unzip(zip: Buffer): Promise<Map<string, string>> {
+  return (await import('./unzip.ts')).unzipText(zip)
+}
+
 function toRef(a: Listed): FragmentRef {
   const created = a.createdAt === undefined ? undefined : new Date(a.createdAt).toISOString()
   return { id: String(a.id), name: a.name, ...nameFields(a.name), ...(created ? { created_at: created } : {}) }
-}
-
-async function tempDir(): Promise<string> {
-  return fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'github-app-ci-'))
 }

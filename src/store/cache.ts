@@ -19,6 +19,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { retryBaseMs } from '../github/client.ts'
+import { firstRequestSent } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, suitePrefix } from './naming.ts'
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
@@ -241,14 +242,18 @@ export class CacheStore implements StateStore {
   }
 
   warmUp(): void {
-    this.#module ??= import('@actions/cache')
-    this.#module.catch(() => {}) // a load failure is reported by the first real use
+    // Once the step's first GitHub request is on its way: loading the toolkit blocks the event
+    // loop, which then overlaps that request's round trip instead of delaying its start.
+    void firstRequestSent().then(() => this.#load().catch(() => {})) // a load failure is reported by the first real use
+  }
+
+  #load(): Promise<CacheModule> {
+    return (this.#module ??= import('@actions/cache'))
   }
 
   #cache(): Promise<CacheModule> {
     requireRuntime(this.description)
-    this.#module ??= import('@actions/cache')
-    return this.#module
+    return this.#load()
   }
 
   #rest(what: string): RestTarget {

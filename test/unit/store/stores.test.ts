@@ -128,6 +128,43 @@ describe('artifact store', () => {
     expect(days).toBeLessThan(3.1)
   })
 
+  it('writes a fragment with one Put Blob and reads each listed one without listing it again', async () => {
+    const store = new ArtifactStore({ retentionDays: 1 })
+    const key = newSuite()
+    const before = h.runtime.calls.length
+    await store.writeFragment(key, '{"a":1}', writer({ job: 'one' }))
+    await store.writeFragment(key, '{"b":2}', writer({ job: 'two' }))
+    const written = h.runtime.calls.slice(before).map((c) => c.method)
+    expect(written).toEqual(['CreateArtifact', 'Put Blob', 'FinalizeArtifact', 'CreateArtifact', 'Put Blob', 'FinalizeArtifact'])
+    const listedAt = h.runtime.calls.length
+    expect((await new ArtifactStore().readFragments(key)).map((f) => f.text).sort()).toEqual(['{"a":1}', '{"b":2}'])
+    const read = h.runtime.calls.slice(listedAt).map((c) => c.method)
+    expect(read.filter((m) => m === 'ListArtifacts')).toHaveLength(1)
+    expect(read.filter((m) => m === 'GetSignedArtifactURL')).toHaveLength(2)
+  })
+
+  it('sends a Put Blob or Get Blob again after a 500, and reports a 403 at once', async () => {
+    const base = process.env.GITHUB_APP_CI_RETRY_BASE_MS
+    process.env.GITHUB_APP_CI_RETRY_BASE_MS = '10'
+    const store = new ArtifactStore({ retentionDays: 1 })
+    const key = newSuite()
+    try {
+      const before = h.runtime.calls.length
+      h.runtime.faults.add({ match: 'blob:put', times: 1 })
+      await store.writeFragment(key, '{"a":1}', writer({ job: 'retried' }))
+      h.runtime.faults.add({ match: 'blob:get', times: 1 })
+      expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['{"a":1}'])
+      const blob = h.runtime.calls.slice(before).filter((c) => c.service === 'Blob').map((c) => `${c.method} ${c.status}`)
+      expect(blob).toEqual(['Put Blob 500', 'Put Blob 201', 'Get Blob 500', 'Get Blob 200'])
+      h.runtime.faults.add({ match: 'blob:get', status: 403, times: 1 })
+      await expect(store.readFragments(key)).rejects.toMatchObject({ name: 'StoreError', code: 'restore-failed', message: /403/ })
+    } finally {
+      h.runtime.faults.clear()
+      if (base === undefined) delete process.env.GITHUB_APP_CI_RETRY_BASE_MS
+      else process.env.GITHUB_APP_CI_RETRY_BASE_MS = base
+    }
+  })
+
   it("reads other runs' fragments only through the REST API", async () => {
     const key = newSuite()
     h.enterJob({ runId: 201 })

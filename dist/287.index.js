@@ -1,0 +1,1 @@
+export const id=287;export const ids=[287];export const modules={9287:(t,e,n)=>{n.r(e);n.d(e,{unzipText:()=>o});var r=n(1306);async function o(t){const e=new Map;for(const[n,o]of Object.entries((0,r.AO)(new Uint8Array(t.buffer,t.byteOffset,t.byteLength)))){if(!n.endsWith("/"))e.set(n,Buffer.from(o).toString("utf8"))}return e}}};
