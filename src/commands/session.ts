@@ -108,6 +108,3 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   }
   return session
 }
-
-// The CONCLUSION run's id encoding lives with the external ids (src/checks/service-data.ts).
-export { CONCLUSION_BUILD } from '../checks/service-data.ts'

@@ -6,9 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { externalId, suiteHash } from '../../src/checks/service-data.ts'
+import { CONCLUSION_BUILD, externalId, suiteHash } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData } from '../../src/checks/types.ts'
-import { CONCLUSION_BUILD } from '../../src/commands/session.ts'
 import { sign } from '@octokit/webhooks-methods'
 import {
   chooseJob, findSuite, jobProblem, parseExternalId, parseRerequest, runLink, runProblem, runsToRerun, type RunFacts,
