@@ -165,6 +165,20 @@ export interface BuildOutcome {
   skipped?: string
 }
 
+/** The `check-runs` output of a step's builds: each one's run id, link, state and whether it is synced. */
+export function checkRunsOutput(outcomes: readonly BuildOutcome[], runUrl: (id: number | undefined) => string | null): Record<string, { id: number | null; url: string | null; state: BuildState | null; synced: boolean }> {
+  const checkRuns: Record<string, { id: number | null; url: string | null; state: BuildState | null; synced: boolean }> = {}
+  for (const o of outcomes) {
+    setOwn(checkRuns, o.build, {
+      id: o.record?.check_run_id ?? null,
+      url: o.url ?? runUrl(o.record?.check_run_id),
+      state: o.record?.state ?? null,
+      synced: o.record?.state_synced ?? true,
+    })
+  }
+  return checkRuns
+}
+
 export interface StepRecord {
   /** This step's fragment: only what it touched. */
   fragment: ServiceData

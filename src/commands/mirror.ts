@@ -18,7 +18,7 @@ import { readAppInputs } from '../auth/inputs.ts'
 import { withDefaultPermissions } from '../auth/permissions.ts'
 import { parseBoolean, parseDuration } from '../checks/inputs.ts'
 import { CONCLUSION_BUILD, emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
-import { jobsStepFragment, planJobsStep, worthWriting, writesOf, type JobsStepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
+import { checkRunsOutput, jobsStepFragment, planJobsStep, worthWriting, writesOf, type JobsStepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
@@ -261,16 +261,7 @@ function outcomeOf(session: Session, listed: PassJobs, plan: StepPlan, sent: Wri
 async function finish(session: Session, last: PassResult): Promise<void> {
   const { ctx, inputs: common } = session
   const runUrl = (id: number | undefined) => (id === undefined ? null : `${ctx.serverUrl}/${ctx.repository}/runs/${id}`)
-  const checkRuns: Record<string, { id: number | null; url: string | null; state: string | null; synced: boolean }> = {}
-  for (const o of last.outcomes) {
-    setOwn(checkRuns, o.build, {
-      id: o.record?.check_run_id ?? null,
-      url: o.url ?? runUrl(o.record?.check_run_id),
-      state: o.record?.state ?? null,
-      synced: o.record?.state_synced ?? true,
-    })
-  }
-  core.setOutput('check-runs', JSON.stringify(checkRuns))
+  core.setOutput('check-runs', JSON.stringify(checkRunsOutput(last.outcomes, runUrl)))
   core.setOutput('unsynced', String(last.unsynced))
   if (last.conclusion?.state === 'built' && last.conclusion.conclusion) core.setOutput('conclusion', last.conclusion.conclusion)
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -1,7 +1,7 @@
 // The transition step's pure core (src/checks/step.ts): its plan from what was read, and the
 // fragment it writes once GitHub answered.
 import { describe, expect, it } from 'vitest'
-import { jobsStepFragment, planJobsStep, planStep, stepFragment, worthWriting, writesOf, type JobsStepInput, type StepInput, type StepSettings } from '../../../src/checks/step.ts'
+import { checkRunsOutput, jobsStepFragment, planJobsStep, planStep, stepFragment, worthWriting, writesOf, type JobsStepInput, type StepInput, type StepSettings } from '../../../src/checks/step.ts'
 import { emptyServiceData, setOwn } from '../../../src/checks/service-data.ts'
 import type { BuildState, CheckRunRecord, ServiceData, SuiteKey, Transition } from '../../../src/checks/types.ts'
 
@@ -146,5 +146,21 @@ describe('jobsStepFragment', () => {
     expect(fragment.registered).toBeUndefined()
     expect(lateSwitch).toBeUndefined()
     expect(outcomes.map((o) => [o.build, o.record?.check_run_id])).toEqual([['lint', 6], ['test', 7]])
+  })
+})
+
+describe('checkRunsOutput', () => {
+  it("names each build's run, its link (GitHub's, else the run's page), its state and whether it is synced", () => {
+    const runUrl = (id: number | undefined) => (id === undefined ? null : `https://github.com/octo-org/repo-a/runs/${id}`)
+    const out = checkRunsOutput([
+      { build: 'a', record: record('ci / a', 'built', { check_run_id: 3, conclusion: 'success' }), url: 'https://github.com/octo-org/repo-a/runs/3?check_suite_focus=true' },
+      { build: 'b', record: record('ci / b', 'queued', { check_run_id: 4, state_synced: false }) },
+      { build: 'c' },
+    ], runUrl)
+    expect(out).toEqual({
+      a: { id: 3, url: 'https://github.com/octo-org/repo-a/runs/3?check_suite_focus=true', state: 'built', synced: true },
+      b: { id: 4, url: 'https://github.com/octo-org/repo-a/runs/4', state: 'queued', synced: false },
+      c: { id: null, url: null, state: null, synced: true },
+    })
   })
 })
