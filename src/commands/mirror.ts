@@ -16,10 +16,9 @@
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { withDefaultPermissions } from '../auth/permissions.ts'
-import { decideAggregate, splitWrites } from '../checks/aggregate.ts'
-import { parseBoolean, parseDuration, renderName } from '../checks/inputs.ts'
-import { planTransition, type WriteOperation } from '../checks/rules.ts'
-import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
+import { parseBoolean, parseDuration } from '../checks/inputs.ts'
+import { CONCLUSION_BUILD, emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
+import { checkRunsOutput, jobsStepFragment, planJobsStep, worthWriting, writesOf, type JobsStepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { CheckRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
@@ -30,12 +29,13 @@ import {
   DEFAULT_BUILD_NAME, jobIsAhead, jobState, jobSummary, jobTransition, parsePatterns, selectJobs,
   type JobSelection, type MirroredJob, type WorkflowJob,
 } from '../mirror/jobs.ts'
-import { planConclusionRun } from '../checks/conclusion-run.ts'
+import { planConclusionRun, type ConclusionPlan } from '../checks/conclusion-run.ts'
+import { countBuilds } from '../state/listing.ts'
 import { readSuite } from '../state/read.ts'
 import { writeSuite } from '../state/write.ts'
 import { readCommonInputs } from './common-inputs.ts'
-import { CONCLUSION_BUILD, openSession, type Session } from './session.ts'
-import { sendWrites } from './suite-writes.ts'
+import { openSession, type Session } from './session.ts'
+import { sendWrites, type WritesResult } from './suite-writes.ts'
 
 type GetInput = (name: string) => string
 
@@ -156,127 +156,112 @@ interface PassResult {
   state: ServiceData
 }
 
-/** One reading of the jobs and the writes it calls for; `known`: the state the previous pass left. */
+/** A pass's jobs: each mirrored job with the transition its present status reports. */
+interface PassJobs {
+  jobs: (MirroredJob & { t: Transition })[]
+  now: string
+}
+
+/**
+ * One reading of the jobs and the writes it calls for, as a transition step's data flows:
+ * read → plan → send → record → write → outcome. `known`: the state the previous pass left.
+ */
 async function pass(session: Session, inputs: MirrorInputs, wr: MirroredRun, known?: ServiceData): Promise<PassResult> {
-  const { key, inputs: common } = session
+  const listed = await readJobs(session, inputs, wr)
+  const read = await readState(session, listed, known)
+  const step = stepOf(session, listed, read.data)
+  const { plan, conclusion, allBuilt } = planPass(session, wr, listed, step, read.data)
+  for (const w of plan.warnings) core.warning(w)
+  const sent = await sendPass(session, listed, plan, conclusion)
+  const recorded = jobsStepFragment(plan, step, read.rebuilt, sent)
+  const saved = await writePass(session, recorded.fragment)
+  return outcomeOf(session, listed, plan, sent, recorded, { allBuilt, saved })
+}
+
+/** read: the run's jobs now, and the transition each one's status reports. */
+async function readJobs(session: Session, inputs: MirrorInputs, wr: MirroredRun): Promise<PassJobs> {
   const now = new Date().toISOString()
   const jobs = selectJobs(await listJobs(session, wr.id), inputs.selection)
   const runInfo = { run_id: wr.id, html_url: session.ctx.runUrl }
-  const planned = jobs.map((m) => ({ ...m, t: jobTransition(m.job, runInfo, now) }))
-  const builds = planned.map((p) => p.build)
+  return { jobs: jobs.map((m) => ({ ...m, t: jobTransition(m.job, runInfo, now) })), now }
+}
 
-  // With no store every build is "missing": the app's check runs on the commit are listed once
-  // and become the records (CONCLUSION run included, which is why it is expected too).
-  const noStore = session.store.description === 'none'
-  const read = known
-    ? { data: known, rebuilt: [] as string[] }
-    : await readSuite(session, key, { expect: noStore ? [...builds, CONCLUSION_BUILD] : builds })
-  const data = read.data
-  const names = (build: string) => renderName(common.nameTemplate, common.suite, build)
+/**
+ * read: the suite's state, or what the last pass left. With no store every build is "missing":
+ * the app's check runs on the commit are listed once and become the records (the CONCLUSION
+ * run's included, which is why it is expected too).
+ */
+async function readState(session: Session, listed: PassJobs, known?: ServiceData): Promise<{ data: ServiceData; rebuilt: string[] }> {
+  if (known) return { data: known, rebuilt: [] }
+  const builds = listed.jobs.map((j) => j.build)
+  const expect = session.store.description === 'none' ? [...builds, CONCLUSION_BUILD] : builds
+  return readSuite(session, session.key, { expect })
+}
 
-  const ops: WriteOperation[] = []
-  const transitions = new Map<string, Transition>()
-  for (const p of planned) {
-    const recorded = recordOf(data, p.build)
-    if (!jobIsAhead(p.t, recorded)) continue
-    let base = data
-    if (!recorded && p.t.state === 'building') {
-      // A job first seen running (its queued event was handled late, or not at all): it was
-      // queued, so plan from a queued record; with no run id yet the rules create it running.
-      const { conclusion: _none, ...queued } = p.t
-      const q = planTransition(data, [p.build], { ...queued, state: 'queued' }, names).operations[0]
-      if (q && q.op !== 'skip') {
-        base = { ...data, check_runs: { ...data.check_runs } }
-        setOwn(base.check_runs, p.build, q.record)
-      }
-    }
-    const plan = planTransition(base, [p.build], p.t, names)
-    for (const w of plan.warnings) core.warning(w)
-    for (const op of plan.operations) if (op.op !== 'skip') ops.push(op)
-    transitions.set(p.build, p.t)
-  }
+/** The pass as a step of the pure core (src/checks/step.ts): the jobs ahead of their records. */
+function stepOf(session: Session, listed: PassJobs, data: ServiceData): JobsStepInput {
+  const ahead = listed.jobs.filter((j) => jobIsAhead(j.t, recordOf(data, j.build)))
+  return { key: session.key, jobs: ahead.map((j) => ({ build: j.build, transition: j.t })), builds: listed.jobs.map((j) => j.build), now: listed.now }
+}
 
-  const buildCount = new Set([...Object.keys(data.check_runs), ...builds]).size
-  const decision = decideAggregate({
-    buildCount,
-    aggregateAbove: common.aggregateAbove,
-    rateLimitRemaining: session.rateLimitRemaining(),
-    alreadyAggregate: data.aggregate !== undefined,
-  })
-  const aggregate = decision.aggregate && common.conclusionCheck
-  const { writes, local } = splitWrites(data, ops, aggregate)
-  const plannedData = emptyServiceData(key)
-  for (const [build, record] of local) setOwn(plannedData.check_runs, build, record)
-  for (const op of writes) setOwn(plannedData.check_runs, op.build, op.record)
-  if (aggregate && data.aggregate === undefined) plannedData.aggregate = { since: now, reason: decision.reason ?? 'aggregate mode' }
-  // The jobs listing names every job of the run: the suite's builds are registered, as a queued
-  // step registers them (src/checks/conclusion.ts completes only a registered suite by itself).
-  plannedData.registered = data.registered ?? { since: now }
-  const after = mergeServiceData(data, plannedData)
-
-  // The CONCLUSION run: opened at the first event (pending in branch protection), completed
-  // once the run is completed and every mirrored job is built. Handlers of one run are
-  // serialised by the workflow's concurrency group, so any of them may open it.
-  const allBuilt = planned.every((p) => jobState(p.job.status) === 'built')
+/**
+ * plan: the builds' writes, and the CONCLUSION run: opened at the first event (pending in branch
+ * protection), completed once the run is completed and every mirrored job is built. Handlers of
+ * one run are serialised by the workflow's concurrency group, so any of them may open it.
+ */
+function planPass(session: Session, wr: MirroredRun, listed: PassJobs, step: JobsStepInput, data: ServiceData): { plan: StepPlan; conclusion: ConclusionPlan; allBuilt: boolean } {
+  const buildCount = countBuilds(data, step.builds, undefined)
+  const plan = planJobsStep(session.inputs, data, step, { buildCount, rateLimitRemaining: session.rateLimitRemaining() })
+  const allBuilt = listed.jobs.every((j) => jobState(j.job.status) === 'built')
   const runDone = wr.status === 'completed' && allBuilt
-  const conclusion = planConclusionRun(session.conclusion, after, { final: false, mayOpen: true, aggregate, now, incomplete: !runDone })
+  const conclusion = planConclusionRun(session.conclusion, plan.after, { final: false, mayOpen: true, aggregate: plan.aggregate, now: listed.now, incomplete: !runDone })
+  return { plan, conclusion, allBuilt }
+}
 
-  const byBuild = new Map(planned.map((p) => [p.build, p]))
-  const sent = await sendWrites(session, data, writes, (build) => {
-    const p = byBuild.get(build)
-    return p ? { summary: jobSummary(p.job, transitions.get(build) ?? p.t) } : {}
-  }, conclusion, now)
-
-  // With a store: what this event touched, so the next handler need not list GitHub's runs.
-  let saved = true
-  if (!noStore) {
-    const fragment = emptyServiceData(key)
-    for (const a of sent.builds) setOwn(fragment.check_runs, a.build, a.record)
-    for (const [b, r] of local) setOwn(fragment.check_runs, b, r)
-    for (const b of read.rebuilt) if (!Object.hasOwn(fragment.check_runs, b) && recordOf(data, b)) setOwn(fragment.check_runs, b, recordOf(data, b)!)
-    if (plannedData.aggregate) fragment.aggregate = plannedData.aggregate
-    if (sent.conclusion) fragment.conclusion_run = sent.conclusion.record
-    if (sent.lookedUpRepositoryNodeId) fragment.repository_node_id = sent.lookedUpRepositoryNodeId
-    if (Object.keys(fragment.check_runs).length > 0 || fragment.conclusion_run || fragment.aggregate || fragment.repository_node_id) {
-      saved = (await writeSuite(session, key, fragment)).saved
-    }
+/** send: the writes, each build's check run summarising its job. */
+function sendPass(session: Session, listed: PassJobs, plan: StepPlan, conclusion: ConclusionPlan): Promise<WritesResult> {
+  const byBuild = new Map(listed.jobs.map((j) => [j.build, j]))
+  const summary = (build: string) => {
+    const j = byBuild.get(build)
+    return j ? { summary: jobSummary(j.job, j.t) } : {}
   }
+  return sendWrites(session, plan.data, writesOf(plan), summary, conclusion, listed.now)
+}
 
-  const outcomes: Outcome[] = planned.map((p) => {
-    const applied = sent.builds.find((a) => a.build === p.build)
-    return { build: p.build, job: p.job, record: applied?.record ?? local.get(p.build) ?? recordOf(data, p.build), url: applied?.url }
+/** write: with a store, what this event touched, so the next handler need not list GitHub's runs. */
+async function writePass(session: Session, fragment: ServiceData): Promise<boolean> {
+  if (session.store.description === 'none' || !worthWriting(fragment)) return true
+  return (await writeSuite(session, session.key, fragment)).saved
+}
+
+/** outcome: each job's record and link, the counts, and the suite as this pass left it. */
+function outcomeOf(session: Session, listed: PassJobs, plan: StepPlan, sent: WritesResult, recorded: StepRecord, done: { allBuilt: boolean; saved: boolean }): PassResult {
+  const outcomes: Outcome[] = listed.jobs.map((j, i) => {
+    const { record, url } = recorded.outcomes[i]!
+    return { build: j.build, job: j.job, record, url }
   })
-  const state = emptyServiceData(key)
-  for (const [b, r] of local) setOwn(state.check_runs, b, r)
-  for (const a of sent.builds) setOwn(state.check_runs, a.build, a.record)
-  if (sent.conclusion) state.conclusion_run = sent.conclusion.record
-  if (plannedData.aggregate) state.aggregate = plannedData.aggregate
+  const left = emptyServiceData(session.key)
+  for (const b of plan.builds) if (b.kept) setOwn(left.check_runs, b.build, b.kept)
+  for (const a of sent.builds) setOwn(left.check_runs, a.build, a.record)
+  if (sent.conclusion) left.conclusion_run = sent.conclusion.record
+  if (plan.switched) left.aggregate = plan.switched
   const unsynced = sent.builds.filter((a) => !a.record.state_synced).length + (sent.conclusion && !sent.conclusion.record.state_synced ? 1 : 0)
   return {
     outcomes,
     writes: sent.builds.length,
     unsynced,
-    conclusion: sent.conclusion?.record ?? after.conclusion_run,
-    allBuilt,
-    saved,
-    aggregate,
-    state: mergeServiceData(data, state),
+    conclusion: sent.conclusion?.record ?? plan.after.conclusion_run,
+    allBuilt: done.allBuilt,
+    saved: done.saved,
+    aggregate: plan.aggregate,
+    state: mergeServiceData(plan.data, left),
   }
 }
 
 async function finish(session: Session, last: PassResult): Promise<void> {
   const { ctx, inputs: common } = session
   const runUrl = (id: number | undefined) => (id === undefined ? null : `${ctx.serverUrl}/${ctx.repository}/runs/${id}`)
-  const checkRuns: Record<string, { id: number | null; url: string | null; state: string | null; synced: boolean }> = {}
-  for (const o of last.outcomes) {
-    setOwn(checkRuns, o.build, {
-      id: o.record?.check_run_id ?? null,
-      url: o.url ?? runUrl(o.record?.check_run_id),
-      state: o.record?.state ?? null,
-      synced: o.record?.state_synced ?? true,
-    })
-  }
-  core.setOutput('check-runs', JSON.stringify(checkRuns))
+  core.setOutput('check-runs', JSON.stringify(checkRunsOutput(last.outcomes, runUrl)))
   core.setOutput('unsynced', String(last.unsynced))
   if (last.conclusion?.state === 'built' && last.conclusion.conclusion) core.setOutput('conclusion', last.conclusion.conclusion)
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -18,7 +18,7 @@ import { countRequests, type RequestCount } from '../github/request-count.ts'
 import type { StateReader } from '../state/read.ts'
 import type { StateWriter } from '../state/write.ts'
 import { FragmentAuth } from '../store/fragment-auth.ts'
-import { JobMemory } from '../store/job-memory.ts'
+import { JobMemory } from '../state/job-memory.ts'
 import { openStore, type RestTarget, type StateStore, type WriterId } from '../store/index.ts'
 import { conclusionSettings, readCommonInputs, recordPolicy, type CommonInputs } from './common-inputs.ts'
 
@@ -108,6 +108,3 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
   }
   return session
 }
-
-// The CONCLUSION run's id encoding lives with the external ids (src/checks/service-data.ts).
-export { CONCLUSION_BUILD } from '../checks/service-data.ts'

@@ -7,9 +7,9 @@
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { planConclusionRun, type ConclusionPlan } from '../checks/conclusion-run.ts'
-import { emptyServiceData, mergeServiceData, setOwn } from '../checks/service-data.ts'
+import { emptyServiceData, mergeServiceData } from '../checks/service-data.ts'
 import { isBuildState } from '../checks/states.ts'
-import { planStep, stepFragment, worthWriting, writesOf, type BuildOutcome, type StepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
+import { checkRunsOutput, planStep, stepFragment, worthWriting, writesOf, type BuildOutcome, type StepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { BuildState, ConclusionRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
@@ -182,20 +182,11 @@ async function outputs(session: Session, inputs: TransitionInputs, result: StepR
   const { ctx, inputs: common } = session
   const { plan, sent, recorded: { outcomes }, saved, late } = result
   const runUrl = (id: number | undefined) => (id === undefined ? null : `${ctx.serverUrl}/${ctx.repository}/runs/${id}`)
-  const checkRuns: Record<string, { id: number | null; url: string | null; state: BuildState | null; synced: boolean }> = {}
-  for (const o of outcomes) {
-    setOwn(checkRuns, o.build, {
-      id: o.record?.check_run_id ?? null,
-      url: o.url ?? runUrl(o.record?.check_run_id),
-      state: o.record?.state ?? null,
-      synced: o.record?.state_synced ?? true,
-    })
-  }
   const conclusionRecord = sent.conclusion?.record ?? late?.record
   const unsynced =
     outcomes.filter((o) => o.record && !o.record.state_synced && !o.skipped).length +
     (conclusionRecord && !conclusionRecord.state_synced ? 1 : 0)
-  core.setOutput('check-runs', JSON.stringify(checkRuns))
+  core.setOutput('check-runs', JSON.stringify(checkRunsOutput(outcomes, runUrl)))
   core.setOutput('unsynced', String(unsynced))
   await writeStepSummary(session, inputs.state, outcomes, plan.aggregate, runUrl(conclusionRecord?.check_run_id ?? plan.after.conclusion_run?.check_run_id))
   const skipped = plan.builds.filter((b) => b.skipped !== undefined).length

@@ -1,9 +1,13 @@
-// Reconcile's decisions, pure: what to re-send, what is stale, what to forget, when a suite is
-// settled, and how its compacted fragment is named. src/commands/reconcile.ts does the I/O.
+// Reconcile's decisions, pure: what to re-send, what is stale, whether the CONCLUSION run is due,
+// what to forget, when a suite is settled, whether to compact it and how its compacted fragment is
+// named. src/reconcile/suite.ts does the I/O.
 import { buildGetsCheckRun } from '../checks/aggregate.ts'
+import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
+import { planConclusionRun, type ConclusionPlan, type ConclusionSettings } from '../checks/conclusion-run.ts'
 import { planResend, planTransition, type WriteOperation } from '../checks/rules.ts'
-import { recordOf } from '../checks/service-data.ts'
-import type { CheckRunRecord, Conclusion, ServiceData } from '../checks/types.ts'
+import { emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
+import type { BuildState, CheckRunRecord, Conclusion, ServiceData } from '../checks/types.ts'
+import { laterReads, READS_PER_WRITE, worthCompacting } from './pass-index.ts'
 
 export interface SuitePlanOptions {
   /** Epoch ms of this pass. */
@@ -88,6 +92,64 @@ export function planSuite(data: ServiceData, opts: SuitePlanOptions, ended: Read
   return { resend, timeouts }
 }
 
+/** The suite once the plan's writes land: re-sent records and timed-out builds. */
+export function afterRepair(data: ServiceData, plan: SuitePlan): ServiceData {
+  const planned = emptyServiceData(data)
+  for (const op of plan.resend) setOwn(planned.check_runs, op.build, op.record)
+  for (const t of plan.timeouts) setOwn(planned.check_runs, t.build, t.op?.record ?? t.record)
+  return mergeServiceData(data, planned)
+}
+
+/**
+ * The CONCLUSION run's plan when the suite has one and it is due (complete, re-sent or adopted);
+ * `after`: the suite once the builds' writes land. An update keeps the link the run has.
+ */
+export function repairConclusion(settings: ConclusionSettings, data: ServiceData, after: ServiceData, now: string): ConclusionPlan | undefined {
+  if (!data.conclusion_run) return undefined
+  const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: settings.warningAs }))
+  if (step.op !== 'create' && step.op !== 'update') return undefined
+  const plan = planConclusionRun(settings, after, { final: false, mayOpen: true, aggregate: data.aggregate !== undefined, now })
+  if (plan.op?.op === 'update') delete plan.op.record.details_url
+  return plan
+}
+
+/** What reconcile did to the CONCLUSION run, for the report: completed, created or updated. */
+export function conclusionDone(state: BuildState, op: 'create' | 'update', adopted: 'updated' | 'as-shown' | undefined): string {
+  if (state === 'built') return 'completed'
+  return op === 'create' && adopted !== 'updated' ? 'created' : 'updated'
+}
+
+/** Records that may still not be on GitHub. */
+export function countUnsynced(data: ServiceData): number {
+  let n = Object.values(data.check_runs).filter((r) => !r.state_synced).length
+  if (data.conclusion_run && !data.conclusion_run.state_synced) n++
+  return n
+}
+
+/** What a pass does with a repaired suite's fragments. */
+export interface Compaction {
+  /** Nothing left to do, now or later, and nothing set aside. */
+  settled: boolean
+  /** The pass sent something: it is written as one fragment. */
+  changed: boolean
+  /** The merged fragments are replaced by one (pass-index.ts worthCompacting: the reads it saves outweigh the deletes). */
+  compact: boolean
+}
+
+/** Whether to write the repaired suite as one fragment and delete the ones merged. `last`: its last activity as read. */
+export function planCompaction(
+  compacted: ServiceData,
+  changes: ServiceData,
+  suite: { aside: number; merged: number; last: number; selfClearing: boolean },
+  opts: { now: number; staleAfterMs: number; intervalMs?: number },
+): Compaction {
+  const settled = isSettled(compacted) && suite.aside === 0
+  const changed = Object.keys(changes.check_runs).length > 0 || changes.conclusion_run !== undefined
+  const later = laterReads(settled, lastActivity(compacted) ?? suite.last, { now: opts.now, staleAfterMs: opts.staleAfterMs, intervalMs: opts.intervalMs })
+  const compact = worthCompacting(suite.merged, later, suite.selfClearing ? READS_PER_WRITE : 0, !changed)
+  return { settled, changed, compact }
+}
+
 /** The newest transition time the suite records (epoch ms), if any. */
 export function lastActivity(data: ServiceData): number | undefined {
   let last: number | undefined
@@ -129,6 +191,11 @@ const SETTLED = /-settled\.(\d{1,12})\.[0-9a-f]{8}$/
 /** The writer `step` of a settled suite's compacted fragment. */
 export function settledStep(lastActivityMs: number, random: string): string {
   return `settled.${Math.floor(lastActivityMs / 1000)}.${random.slice(0, 8)}`
+}
+
+/** The writer `step` of the compacted fragment: a settled suite's says so (settledStep). */
+export function compactedStep(settled: boolean, lastActivityMs: number, random: string): string {
+  return settled ? settledStep(lastActivityMs, random) : `reconcile-${random.slice(0, 8)}`
 }
 
 /** The last activity (epoch ms) a settled fragment's name records, or undefined for any other name. */

@@ -7,8 +7,7 @@
 // saves outweigh the deletes (each DELETE counts against the installation's content-creation limit).
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { applyPlan, buildWrite, conclusionWrite, type PlannedWrite } from '../github/apply-plan.ts'
-import { conclusionFor, conclusionStep } from '../checks/conclusion.ts'
+import { applyPlan, buildWrite, conclusionWrite, type AppliedWrite, type PlannedWrite } from '../github/apply-plan.ts'
 import type { WriteOperation } from '../checks/rules.ts'
 import {
   CorruptStateError,
@@ -29,17 +28,19 @@ import { splitSealed } from '../store/fragment-auth.ts'
 import type { FragmentRef } from '../store/index.ts'
 import { describeFragment } from '../store/naming.ts'
 import { mapLimit } from '../store/parallel.ts'
-import { conclusionRecordAfter, planConclusionRun, type ConclusionSettings } from '../checks/conclusion-run.ts'
+import { conclusionRecordAfter, type ConclusionSettings } from '../checks/conclusion-run.ts'
 import { checkRecords, type RecordPolicy } from '../checks/record-policy.ts'
 import type { RunContext } from '../context.ts'
 import type { GitHubClient } from '../github/client.ts'
 import type { FragmentAuth } from '../store/fragment-auth.ts'
 import type { StateStore } from '../store/index.ts'
 import { deleteInRounds } from './delete-rounds.ts'
-import { formatDuration, isSettled, lastActivity, planSuite, settledAt, settledStep, shouldForget, skipsReading, type EndedJob, type SuitePlanOptions } from './decide.ts'
+import {
+  afterRepair, compactedStep, conclusionDone, countUnsynced, formatDuration, lastActivity, planCompaction, planSuite, repairConclusion,
+  settledAt, shouldForget, skipsReading, type EndedJob, type SuitePlan, type SuitePlanOptions,
+} from './decide.ts'
 import { runLink } from './rerequest.ts'
 import { jobConclusion, type WorkflowJob } from '../mirror/jobs.ts'
-import { laterReads, READS_PER_WRITE, worthCompacting } from './pass-index.ts'
 import { StoreError } from '../store/errors.ts'
 
 /** What reconciling a suite uses of the step (src/commands/session.ts wires it). */
@@ -212,16 +213,67 @@ export async function reconcileSuite(
 
   // A settled suite's one compacted fragment: only its age matters.
   if (skipsReading(names)) {
-    if (shouldForget(settledAt(names[0]!), opts.now, opts.forgetAfterMs)) {
-      report.forgotten = await forget(session, refs, report, opts)
-      if (report.forgotten) outcome.refs = []
-    } else report.settled = outcome.settled = true
+    await ageSettled(session, refs, settledAt(names[0]!), opts, report, outcome)
+    return report
+  }
+  const read = await readFragments(session, refs, report, outcome)
+  if (read.documents.length === 0) {
+    await forgetUnusable(session, refs, read.aside, opts, report, outcome)
+    return report
+  }
+  const suite = joinSuite(read, report)
+  if (suite.key.repository.toLowerCase() !== session.ctx.repository.toLowerCase()) {
+    report.other_repository = true
+    return report
+  }
+  const last = lastActivity(suite.data) ?? newestCreated(suite.merged, opts.now)
+  if (shouldForget(last, opts.now, opts.forgetAfterMs)) {
+    await forgetSuite(session, [...suite.merged, ...suite.aside], opts, report, outcome)
     return report
   }
 
-  // Read and parse every fragment; an unreadable or unusable one is left where it is.
-  const documents: { ref: FragmentRef; data: ServiceData }[] = []
-  const aside: FragmentRef[] = []
+  const changes = await repair(session, suite.key, suite.data, opts, cache, report)
+  const compacted = mergeServiceData(suite.data, changes)
+  report.unsynced = countUnsynced(compacted)
+  // What the pass sent is written as one fragment (a settled one says so in its name). The
+  // fragments merged are deleted only when that is worth its writes (pass-index.ts).
+  const plan = planCompaction(compacted, changes, {
+    aside: suite.aside.length, merged: suite.merged.length, last, selfClearing: session.store.selfClearing === true,
+  }, opts)
+  outcome.settled = plan.settled
+  if (!plan.changed && !plan.compact) return report
+  const written = await writeCompacted(session, suite.key, compacted, compactedStep(plan.settled, lastActivity(compacted) ?? last, randomUUID().replace(/-/g, '')), report)
+  if (!written) {
+    outcome.settled = false
+    return report
+  }
+  if (!plan.compact) {
+    outcome.refs = [...outcome.refs, written]
+    return report
+  }
+  report.compacted = await remove(session, suite.merged, report, opts)
+  const deleted = new Set(suite.merged.slice(0, report.compacted).map((r) => r.id))
+  outcome.refs = [...outcome.refs.filter((r) => !deleted.has(r.id)), written]
+  return report
+}
+
+/** A settled suite, not read: forgotten once older than forget-after, else left as it is. */
+async function ageSettled(session: ReconcileSession, refs: FragmentRef[], settled: number | undefined, opts: ReconcileOptions, report: SuiteReport, outcome: SuiteOutcome): Promise<void> {
+  if (shouldForget(settled, opts.now, opts.forgetAfterMs)) {
+    report.forgotten = await forget(session, refs, report, opts)
+    if (report.forgotten) outcome.refs = []
+  } else report.settled = outcome.settled = true
+}
+
+/** The fragments read: those usable, and those left where they are (unreadable or unusable). */
+interface FragmentsRead {
+  documents: { ref: FragmentRef; data: ServiceData }[]
+  aside: FragmentRef[]
+}
+
+/** Reads and checks every fragment; one expired or deleted since it was listed is no longer the suite's. */
+async function readFragments(session: ReconcileSession, refs: FragmentRef[], report: SuiteReport, outcome: SuiteOutcome): Promise<FragmentsRead> {
+  const result: FragmentsRead = { documents: [], aside: [] }
   const read = await mapLimit(refs, (ref) =>
     session.store.readFragment(ref).then(
       (f) => ({ ref, text: f.text }),
@@ -234,82 +286,88 @@ export async function reconcileSuite(
     if ('gone' in r && r.gone) continue
     if ('error' in r) {
       report.errors.push(`fragment ${nameOf(r.ref)} could not be read: ${r.error}`)
-      aside.push(r.ref)
+      result.aside.push(r.ref)
       continue
     }
-    // Only what the app's key holder wrote is merged, compacted or acted on. The tag binds the suite
-    // the document names, so that suite is what it is checked against.
-    const sealed = splitSealed(r.text)
-    if (!sealed) {
-      setAsideUnauthenticated(session, r.ref, 'it carries no authentication tag')
-      aside.push(r.ref)
-      continue
-    }
-    let data: ServiceData
-    try {
-      data = parseServiceData(sealed.body)
-      checkRecords(data, session.policy)
-    } catch (error) {
-      if (!(error instanceof CorruptStateError)) throw error
-      core.warning(`State fragment ${nameOf(r.ref)} is unusable and was left in the store: ${error.message}.`)
-      aside.push(r.ref)
-      continue
-    }
-    if (!session.fragmentAuth.verify('fragment', suiteKeyOf(data), sealed.body, sealed.tag)) {
-      setAsideUnauthenticated(session, r.ref, "its authentication tag is wrong (not written with this app's private key for this suite)")
-      aside.push(r.ref)
-      continue
-    }
-    documents.push({ ref: r.ref, data })
+    const data = openFragment(session, r.ref, r.text)
+    if (data) result.documents.push({ ref: r.ref, data })
+    else result.aside.push(r.ref)
   }
-  if (documents.length === 0) {
-    // Nothing usable: drop it once it is older than forget-after, like any suite.
-    const newest = Math.max(...refs.map((r) => created(r) ?? opts.now))
-    if (shouldForget(newest, opts.now, opts.forgetAfterMs)) report.forgotten = await forget(session, refs, report, opts)
-    report.set_aside = report.forgotten ? 0 : aside.length
-    if (report.forgotten) outcome.refs = []
-    return report
+  return result
+}
+
+/**
+ * A fragment's service data, or undefined (with a warning) when it is unusable or not the app's.
+ * Only what the app's key holder wrote is merged, compacted or acted on. The tag binds the suite
+ * the document names, so that suite is what it is checked against.
+ */
+function openFragment(session: ReconcileSession, ref: FragmentRef, text: string): ServiceData | undefined {
+  const sealed = splitSealed(text)
+  if (!sealed) {
+    setAsideUnauthenticated(session, ref, 'it carries no authentication tag')
+    return undefined
   }
-  const key: SuiteKey = suiteKeyOf(documents[0]!.data)
-  const mine = documents.filter((d) => sameSuite(d.data, key))
-  for (const d of documents) if (!mine.includes(d)) aside.push(d.ref)
+  let data: ServiceData
+  try {
+    data = parseServiceData(sealed.body)
+    checkRecords(data, session.policy)
+  } catch (error) {
+    if (!(error instanceof CorruptStateError)) throw error
+    core.warning(`State fragment ${nameOf(ref)} is unusable and was left in the store: ${error.message}.`)
+    return undefined
+  }
+  if (!session.fragmentAuth.verify('fragment', suiteKeyOf(data), sealed.body, sealed.tag)) {
+    setAsideUnauthenticated(session, ref, "its authentication tag is wrong (not written with this app's private key for this suite)")
+    return undefined
+  }
+  return data
+}
+
+/** Nothing usable: dropped once it is older than forget-after, like any suite. */
+async function forgetUnusable(session: ReconcileSession, refs: FragmentRef[], aside: FragmentRef[], opts: ReconcileOptions, report: SuiteReport, outcome: SuiteOutcome): Promise<void> {
+  if (shouldForget(newestCreated(refs, opts.now), opts.now, opts.forgetAfterMs)) report.forgotten = await forget(session, refs, report, opts)
+  report.set_aside = report.forgotten ? 0 : aside.length
+  if (report.forgotten) outcome.refs = []
+}
+
+/** A suite too old to keep: its fragments, merged and set aside, are forgotten. */
+async function forgetSuite(session: ReconcileSession, refs: FragmentRef[], opts: ReconcileOptions, report: SuiteReport, outcome: SuiteOutcome): Promise<void> {
+  report.forgotten = await forget(session, refs, report, opts)
+  if (report.forgotten) {
+    report.set_aside = 0
+    outcome.refs = []
+  }
+}
+
+/** The suite the fragments hold: the first one's, and the fragments merged into it. */
+interface JoinedSuite {
+  key: SuiteKey
+  data: ServiceData
+  merged: FragmentRef[]
+  /** Unusable, or another suite's. */
+  aside: FragmentRef[]
+}
+
+/** Joins the fragments of the first document's suite; the others are set aside. */
+function joinSuite(read: FragmentsRead, report: SuiteReport): JoinedSuite {
+  const key: SuiteKey = suiteKeyOf(read.documents[0]!.data)
+  const mine = read.documents.filter((d) => sameSuite(d.data, key))
+  const aside = [...read.aside, ...read.documents.filter((d) => !mine.includes(d)).map((d) => d.ref)]
   report.set_aside = aside.length
   Object.assign(report, { repository: key.repository, head_sha: key.head_sha, suite: key.suite })
-  const merged = mine.map((d) => d.ref)
-  const data = mergeAll(key, mine.map((d) => d.data))
+  return { key, data: mergeAll(key, mine.map((d) => d.data)), merged: mine.map((d) => d.ref), aside }
+}
 
-  if (key.repository.toLowerCase() !== session.ctx.repository.toLowerCase()) {
-    report.other_repository = true
-    return report
-  }
-  const last = lastActivity(data) ?? Math.max(...merged.map((r) => created(r) ?? opts.now))
-  if (shouldForget(last, opts.now, opts.forgetAfterMs)) {
-    report.forgotten = await forget(session, [...merged, ...aside], report, opts)
-    if (report.forgotten) {
-      report.set_aside = 0
-      outcome.refs = []
-    }
-    return report
-  }
+/** The newest creation time of the fragments (epoch ms), `now` for one that has none. */
+function newestCreated(refs: FragmentRef[], now: number): number {
+  return Math.max(...refs.map((r) => created(r) ?? now))
+}
 
-  const changes = await repair(session, key, data, opts, cache, report)
-  const compacted = mergeServiceData(data, changes)
-  report.unsynced = countUnsynced(compacted)
-
-  // What the pass sent is written as one fragment (a settled one says so in its name). The
-  // fragments merged are deleted only when that is worth its writes (pass-index.ts).
-  const settled = isSettled(compacted) && aside.length === 0
-  const changed = Object.keys(changes.check_runs).length > 0 || changes.conclusion_run !== undefined
-  const later = laterReads(settled, lastActivity(compacted) ?? last, { now: opts.now, staleAfterMs: opts.staleAfterMs, intervalMs: opts.intervalMs })
-  const compact = worthCompacting(merged.length, later, session.store.selfClearing ? READS_PER_WRITE : 0, !changed)
-  outcome.settled = settled
-  if (!changed && !compact) return report
-  const random = randomUUID().replace(/-/g, '')
-  const step = settled ? settledStep(lastActivity(compacted) ?? last, random) : `reconcile-${random.slice(0, 8)}`
+/** Writes the compacted fragment; undefined (with the error reported) when the store refuses it. */
+async function writeCompacted(session: ReconcileSession, key: SuiteKey, compacted: ServiceData, step: string, report: SuiteReport): Promise<FragmentRef | undefined> {
   const { ctx } = session
-  let written: FragmentRef
   try {
-    written = await session.store.writeFragment(key, session.fragmentAuth.seal(key, serializeServiceData(compacted)), {
+    return await session.store.writeFragment(key, session.fragmentAuth.seal(key, serializeServiceData(compacted)), {
       run_id: ctx.runId || 1,
       run_attempt: ctx.runAttempt,
       job: ctx.job || 'reconcile',
@@ -318,17 +376,8 @@ export async function reconcileSuite(
   } catch (error) {
     // The merged fragments stay: the next pass merges them again (GitHub already has what was sent).
     report.errors.push(`could not write the compacted state: ${error instanceof Error ? error.message : String(error)}`)
-    outcome.settled = false
-    return report
+    return undefined
   }
-  if (!compact) {
-    outcome.refs = [...outcome.refs, written]
-    return report
-  }
-  report.compacted = await remove(session, merged, report, opts)
-  const deleted = new Set(merged.slice(0, report.compacted).map((r) => r.id))
-  outcome.refs = [...outcome.refs.filter((r) => !deleted.has(r.id)), written]
-  return report
 }
 
 /** One warning per fragment that only someone without the app's key can have written; it is never merged or deleted for its content. */
@@ -336,18 +385,12 @@ function setAsideUnauthenticated(session: ReconcileSession, ref: FragmentRef, re
   core.warning(`State fragment ${describeFragment(session.store.description, ref)} was set aside, not merged: ${reason}.`)
 }
 
-function countUnsynced(data: ServiceData): number {
-  let n = Object.values(data.check_runs).filter((r) => !r.state_synced).length
-  if (data.conclusion_run && !data.conclusion_run.state_synced) n++
-  return n
-}
-
 interface Write {
   planned: PlannedWrite
   kind: 'resend' | 'timeout' | 'conclusion'
 }
 
-/** Sends what the suite needs; returns the records to merge into its state. */
+/** Sends what the suite needs (plan → send → record); returns the records to merge into its state. */
 async function repair(
   session: ReconcileSession,
   key: SuiteKey,
@@ -356,41 +399,43 @@ async function repair(
   cache: PassCache,
   report: SuiteReport,
 ): Promise<ServiceData> {
-  const changes: ServiceData = { ...mergeAll(key, []) }
   const plan = planSuite(data, opts, await endedJobs(data, opts, cache))
-  const writes: Write[] = []
-  const buildWriteOf = (op: WriteOperation, output: CheckRunOutput) => buildWrite(op, key, recordOf(data, op.build), output)
-  for (const op of plan.resend) writes.push({ planned: buildWriteOf(op, resendOutput(op.record)), kind: 'resend' })
+  const changes: ServiceData = { ...mergeAll(key, []) }
+  // Aggregate mode: a timed-out build with no check run of its own is recorded only.
   for (const t of plan.timeouts) {
-    if (t.op) writes.push({ planned: buildWriteOf(t.op, t.ended ? endedOutput(t.was, t.record) : timeoutOutput(t.was, t.record, opts)), kind: 'timeout' })
-    else {
-      setOwn(changes.check_runs, t.build, t.record)
-      report.timed_out++
-    }
+    if (t.op) continue
+    setOwn(changes.check_runs, t.build, t.record)
+    report.timed_out++
   }
-
+  const writes = buildWrites(key, data, plan, opts)
   // The CONCLUSION run, when the suite has one and it is due (complete, re-sent or adopted).
-  const planned = mergeAll(key, [])
-  for (const { planned: w } of writes) if (w.target === 'build') setOwn(planned.check_runs, w.build, w.record)
-  for (const [build, record] of Object.entries(changes.check_runs)) setOwn(planned.check_runs, build, record)
-  const after = mergeServiceData(data, planned)
-  if (data.conclusion_run) {
-    // This suite's settings: its name from the template (a pass reconciles many suites).
-    const settings: ConclusionSettings = { ...session.conclusion, conclusionName: opts.conclusionTemplate.replace(/\{suite\}/g, key.suite) }
-    const step = conclusionStep(data.conclusion_run, conclusionFor(after, data.conclusion_run, { warningAs: settings.warningAs }))
-    if (step.op === 'create' || step.op === 'update') {
-      const aggregate = data.aggregate !== undefined
-      const c = planConclusionRun(settings, after, { final: false, mayOpen: true, aggregate, now: new Date(opts.now).toISOString() })
-      if (c.op && c.output) {
-        if (c.op.op === 'update') delete c.op.record.details_url // keep the link it has
-        writes.push({ planned: { ...conclusionWrite(c.op, key, data.conclusion_run, c.output), adoptedKeepsLink: true }, kind: 'conclusion' })
-      }
-    }
+  // This suite's settings: its name from the template (a pass reconciles many suites).
+  const settings: ConclusionSettings = { ...session.conclusion, conclusionName: opts.conclusionTemplate.replace(/\{suite\}/g, key.suite) }
+  const conclusion = repairConclusion(settings, data, afterRepair(data, plan), new Date(opts.now).toISOString())
+  if (conclusion?.op && conclusion.output) {
+    writes.push({ planned: { ...conclusionWrite(conclusion.op, key, data.conclusion_run, conclusion.output), adoptedKeepsLink: true }, kind: 'conclusion' })
   }
   if (writes.length === 0) return changes
+  const results = await sendRepair(session, key, data, writes, cache, report)
+  recordRepair(key, writes, results, new Date(opts.now).toISOString(), changes, report)
+  return changes
+}
 
-  // One write path (github/apply-plan.ts): creates that a lost reply may already have made adopt the run
-  // instead, from one listing per commit (the pass's); what cannot be listed is left unsent.
+/** The builds' writes: re-sends, then timeouts that a check run shows. */
+function buildWrites(key: SuiteKey, data: ServiceData, plan: SuitePlan, opts: ReconcileOptions): Write[] {
+  const buildWriteOf = (op: WriteOperation, output: CheckRunOutput) => buildWrite(op, key, recordOf(data, op.build), output)
+  const writes: Write[] = plan.resend.map((op) => ({ planned: buildWriteOf(op, resendOutput(op.record)), kind: 'resend' }))
+  for (const t of plan.timeouts) {
+    if (t.op) writes.push({ planned: buildWriteOf(t.op, t.ended ? endedOutput(t.was, t.record) : timeoutOutput(t.was, t.record, opts)), kind: 'timeout' })
+  }
+  return writes
+}
+
+/**
+ * send: one write path (github/apply-plan.ts): creates that a lost reply may already have made
+ * adopt the run instead, from one listing per commit (the pass's); what cannot be listed is left unsent.
+ */
+async function sendRepair(session: ReconcileSession, key: SuiteKey, data: ServiceData, writes: Write[], cache: PassCache, report: SuiteReport): Promise<AppliedWrite[]> {
   let listError: unknown
   let nodeError: unknown
   const results = await applyPlan(session.github, writes.map((w) => w.planned), {
@@ -405,8 +450,11 @@ async function repair(
   if (listError !== undefined) report.errors.push(`listing the check runs of ${key.head_sha} failed (${githubMessage(listError)}): writes left for the next pass`)
   if (nodeError !== undefined) report.errors.push(`could not read the repository's node id: ${githubMessage(nodeError)}`)
   if (results.some((a) => !a.notSent && a.adopted !== 'as-shown')) cache.forget(key.head_sha)
+  return results
+}
 
-  const now = new Date(opts.now).toISOString()
+/** record: what GitHub answered, into the changes and the report's counts. */
+function recordRepair(key: SuiteKey, writes: Write[], results: AppliedWrite[], now: string, changes: ServiceData, report: SuiteReport): void {
   results.forEach((a, i) => {
     const w = writes[i]!
     if (a.notSent) return // not sent: creating blind could duplicate a run
@@ -415,7 +463,7 @@ async function repair(
     if (a.warning) core.warning(`${key.suite} @ ${key.head_sha.slice(0, 7)}, ${label}: ${a.warning}`)
     if (a.target === 'conclusion') {
       changes.conclusion_run = conclusionRecordAfter(a, now)
-      if (a.record.state_synced) report.conclusion = a.record.state === 'built' ? 'completed' : w.planned.op === 'create' && a.adopted !== 'updated' ? 'created' : 'updated'
+      if (a.record.state_synced) report.conclusion = conclusionDone(a.record.state, w.planned.op, a.adopted)
       return
     }
     setOwn(changes.check_runs, a.build, a.record)
@@ -423,7 +471,6 @@ async function repair(
     if (w.kind === 'timeout') report.timed_out++
     else if (a.adopted !== 'as-shown') report.resent++
   })
-  return changes
 }
 
 function resendOutput(record: CheckRunRecord): CheckRunOutput {

@@ -11,7 +11,7 @@ import { UserError } from '../errors.ts'
 import type { ListedCheckRun } from '../github/check-runs.ts'
 import { githubMessage } from '../github/client.ts'
 import type { FragmentAuth } from '../store/fragment-auth.ts'
-import type { JobMemory } from '../store/job-memory.ts'
+import type { JobMemory } from './job-memory.ts'
 import { describeFragment } from '../store/naming.ts'
 import type { FragmentFilter, FragmentRef, StateStore } from '../store/index.ts'
 
@@ -26,7 +26,7 @@ export interface StateReader {
   store: Pick<StateStore, 'description' | 'readFragments'>
   /** Opens sealed fragments with the app's key (src/store/fragment-auth.ts). */
   fragmentAuth: Pick<FragmentAuth, 'open'>
-  /** The fragments the job's earlier steps held (src/store/job-memory.ts). */
+  /** The fragments the job's earlier steps held (src/state/job-memory.ts). */
   memory: Pick<JobMemory, 'covers' | 'data' | 'ids' | 'remember'>
   /** What records read must match: this step's inputs. */
   policy: RecordPolicy

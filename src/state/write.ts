@@ -4,7 +4,7 @@
 import { serializeServiceData } from '../checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
 import type { FragmentAuth } from '../store/fragment-auth.ts'
-import type { JobMemory } from '../store/job-memory.ts'
+import type { JobMemory } from './job-memory.ts'
 import type { FragmentTag, StateStore, WriterId } from '../store/index.ts'
 import { memoryOf, type StateLog } from './read.ts'
 

@@ -1,5 +1,5 @@
 // A job's steps share RUNNER_TEMP: its `built` step downloads none of the fragments its `building`
-// step already read or wrote (src/store/job-memory.ts); a damaged memory or one of another store
+// step already read or wrote (src/state/job-memory.ts); a damaged memory or one of another store
 // or suite is ignored, and one about fragments deleted since still counts (fragments never change).
 import fs from 'node:fs'
 import os from 'node:os'
@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mergeAll } from '../../src/checks/service-data.ts'
 import type { SuiteKey } from '../../src/checks/types.ts'
-import { JobMemory } from '../../src/store/job-memory.ts'
+import { JobMemory } from '../../src/state/job-memory.ts'
 import { appStep, artifactState, jobEnv, REPO } from '../fault-harness.ts'
 import { authOf } from '../sealed.ts'
 import { startStoreHarness, type StoreHarness } from '../store-contract.ts'

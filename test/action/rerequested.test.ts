@@ -3,9 +3,8 @@
 // and the pure parts (src/reconcile/rerequest.ts).
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { externalId, suiteHash } from '../../src/checks/service-data.ts'
+import { CONCLUSION_BUILD, externalId, suiteHash } from '../../src/checks/service-data.ts'
 import type { CheckRunRecord, ServiceData } from '../../src/checks/types.ts'
-import { CONCLUSION_BUILD } from '../../src/commands/session.ts'
 import { sign } from '@octokit/webhooks-methods'
 import {
   chooseJob, findSuite, jobProblem, parseExternalId, parseRerequest, runLink, runProblem, runsToRerun, type RunFacts,

@@ -56,7 +56,7 @@ async function readState(h: StoreHarness, store: string, key: SuiteKey): Promise
 const unsyncedIn = (d: ServiceData) =>
   Object.values(d.check_runs).filter((r) => !r.state_synced).length + (d.conclusion_run && !d.conclusion_run.state_synced ? 1 : 0)
 
-// Every job's steps share one RUNNER_TEMP, as on a runner (the job memory of src/store/job-memory.ts).
+// Every job's steps share one RUNNER_TEMP, as on a runner (the job memory of src/state/job-memory.ts).
 // SOAK_STORES=file,artifact,cache (the default) and SOAK_JOBS pick what runs; SOAK_RECONCILE=always
 // runs the reconcile even when nothing needs it.
 describe.each((process.env.SOAK_STORES ?? 'file,artifact,cache').split(','))('store: %s', (kind) => {

@@ -154,15 +154,15 @@ describe('mergeAll', () => {
     )
   })
 
-  it('merges a suite of 10,000 builds (20,001 fragments) in well under a second', () => {
-    // The quadratic fold took over a minute for this; the linear pass takes tens of milliseconds
-    // (bench/merge.ts measures it). The bound is loose on purpose: the machine is shared.
+  it('merges a suite of 10,000 builds (20,001 fragments), not quadratically', () => {
+    // Not a timing goal (bench/merge.ts holds that: tens of milliseconds), a guard against the
+    // quadratic fold coming back, which took over a minute for this: 30 s holds on a loaded machine.
     const documents = suiteFragments(10_000)
     const t0 = performance.now()
     const merged = mergeAll(KEY, documents)
     const elapsed = performance.now() - t0
     expect(Object.keys(merged.check_runs)).toHaveLength(10_000)
     expect(Object.values(merged.check_runs).every((r) => r.state === 'built')).toBe(true)
-    expect(elapsed).toBeLessThan(1000)
+    expect(elapsed).toBeLessThan(30_000)
   })
 })

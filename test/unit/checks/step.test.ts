@@ -1,9 +1,9 @@
 // The transition step's pure core (src/checks/step.ts): its plan from what was read, and the
 // fragment it writes once GitHub answered.
 import { describe, expect, it } from 'vitest'
-import { planStep, stepFragment, worthWriting, writesOf, type StepInput, type StepSettings } from '../../../src/checks/step.ts'
+import { checkRunsOutput, jobsStepFragment, planJobsStep, planStep, stepFragment, worthWriting, writesOf, type JobsStepInput, type StepInput, type StepSettings } from '../../../src/checks/step.ts'
 import { emptyServiceData, setOwn } from '../../../src/checks/service-data.ts'
-import type { BuildState, CheckRunRecord, ServiceData, SuiteKey } from '../../../src/checks/types.ts'
+import type { BuildState, CheckRunRecord, ServiceData, SuiteKey, Transition } from '../../../src/checks/types.ts'
 
 const key: SuiteKey = { repository: 'octo-org/repo-a', head_sha: 'a'.repeat(40), suite: 'ci' }
 const settings: StepSettings = { suite: 'ci', nameTemplate: '{suite} / {build}', aggregateAbove: 100, conclusionCheck: true }
@@ -108,5 +108,59 @@ describe('stepFragment', () => {
     expect(low.lateSwitch).toBe('50 builds need about 152 requests; the installation has 200 left this hour')
     expect(low.fragment.aggregate).toEqual({ since: now, reason: low.lateSwitch })
     expect(stepFragment({ ...settings, conclusionCheck: false }, plan, input('queued', ['b0']), [], { builds: [] }, 200).lateSwitch).toBeUndefined()
+  })
+})
+
+// Mirror's pass (src/commands/mirror.ts): every job its own transition.
+function jobs(planned: [string, BuildState][], builds = planned.map(([b]) => b)): JobsStepInput {
+  const t = (state: BuildState): Transition => ({ state, generation: 1, at: now, details_url: 'https://github.com/octo-org/repo-a/actions/runs/1/job/2', ...(state === 'built' ? { conclusion: 'failure' as const } : {}) })
+  return { key, now, builds, jobs: planned.map(([build, state]) => ({ build, transition: t(state) })) }
+}
+
+describe('planJobsStep', () => {
+  it('plans each job from its own transition and registers the suite whatever the states', () => {
+    const data = suite({ lint: record('ci / lint', 'queued', { check_run_id: 4, node_id: 'CR_4' }) })
+    const plan = planJobsStep(settings, data, jobs([['lint', 'built'], ['test', 'queued']]), { buildCount: 2 })
+    expect(plan.builds.map((b) => [b.build, b.write?.op, b.write?.record.state])).toEqual([['lint', 'update', 'built'], ['test', 'create', 'queued']])
+    expect(plan.after.check_runs.lint).toMatchObject({ state: 'built', conclusion: 'failure' })
+    expect(plan.after.registered).toEqual({ since: now })
+    expect(planJobsStep(settings, suite({}, { registered: { since: '2026-01-01T00:00:00.000Z' } }), jobs([]), { buildCount: 0 }).after.registered).toEqual({ since: '2026-01-01T00:00:00.000Z' })
+  })
+
+  it('creates a job first seen running as running (planned from a queued record), where a step would skip it', () => {
+    const plan = planJobsStep(settings, suite({}), jobs([['test', 'building']]), { buildCount: 1 })
+    expect(writesOf(plan).map((w) => [w.op, w.record.state, w.record.name])).toEqual([['create', 'building', 'ci / test']])
+    expect(planStep(settings, suite({}), input('building', ['test']), { buildCount: 1 }).builds[0]!.skipped).toMatch(/./)
+  })
+})
+
+describe('jobsStepFragment', () => {
+  it('keeps every record rebuilt from GitHub, no registration, and outcomes for every mirrored job', () => {
+    const done = record('ci / gone', 'built', { check_run_id: 5, node_id: 'CR_5', conclusion: 'success' })
+    const data = suite({ gone: done, lint: { ...done, name: 'ci / lint', check_run_id: 6 } })
+    const step = jobs([['test', 'queued']], ['lint', 'test'])
+    const plan = planJobsStep(settings, data, step, { buildCount: 3 })
+    const sent = { builds: [{ build: 'test', record: { ...writesOf(plan)[0]!.record, check_run_id: 7, state_synced: true } }] }
+    const { fragment, outcomes, lateSwitch } = jobsStepFragment(plan, step, ['gone'], sent)
+    expect(Object.keys(fragment.check_runs).sort()).toEqual(['gone', 'test'])
+    expect(fragment.registered).toBeUndefined()
+    expect(lateSwitch).toBeUndefined()
+    expect(outcomes.map((o) => [o.build, o.record?.check_run_id])).toEqual([['lint', 6], ['test', 7]])
+  })
+})
+
+describe('checkRunsOutput', () => {
+  it("names each build's run, its link (GitHub's, else the run's page), its state and whether it is synced", () => {
+    const runUrl = (id: number | undefined) => (id === undefined ? null : `https://github.com/octo-org/repo-a/runs/${id}`)
+    const out = checkRunsOutput([
+      { build: 'a', record: record('ci / a', 'built', { check_run_id: 3, conclusion: 'success' }), url: 'https://github.com/octo-org/repo-a/runs/3?check_suite_focus=true' },
+      { build: 'b', record: record('ci / b', 'queued', { check_run_id: 4, state_synced: false }) },
+      { build: 'c' },
+    ], runUrl)
+    expect(out).toEqual({
+      a: { id: 3, url: 'https://github.com/octo-org/repo-a/runs/3?check_suite_focus=true', state: 'built', synced: true },
+      b: { id: 4, url: 'https://github.com/octo-org/repo-a/runs/4', state: 'queued', synced: false },
+      c: { id: null, url: null, state: null, synced: true },
+    })
   })
 })

@@ -3,7 +3,7 @@
 // its `building` step did not already hold: fragments never change once written, and the join
 // merge makes "held ∪ newly read" the same as reading everything again. Service data only: no
 // token is ever in it. Anything wrong with the file just means reading the store as usual. It
-// carries a tag of the app's key (fragment-auth.ts), so an earlier step of the job that runs
+// carries a tag of the app's key (src/store/fragment-auth.ts), so an earlier step of the job that runs
 // untrusted code cannot plant records in it.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -11,8 +11,8 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { mergeServiceData, parseServiceData, sameSuite, serializeServiceData } from '../checks/service-data.ts'
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
-import type { FragmentAuth } from './fragment-auth.ts'
-import { fragmentSuiteHash } from './naming.ts'
+import type { FragmentAuth } from '../store/fragment-auth.ts'
+import { fragmentSuiteHash } from '../store/naming.ts'
 import { errorText } from '../errors.ts'
 
 // 2: with `tag`; a version 1 file (no tag) is ignored like any other unusable one.
