@@ -64,6 +64,21 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
 }
 
+const sentWaiters: Array<() => void> = []
+
+/**
+ * Resolves once the next request this process makes has been handed to the OS (its 'finish'), or
+ * has failed before that: work that only blocks the event loop (loading a library) can then run
+ * while that request is on the wire instead of before it.
+ */
+export function nextRequestSent(): Promise<void> {
+  return new Promise((resolve) => sentWaiters.push(resolve))
+}
+
+function requestSent(): void {
+  for (const resolve of sentWaiters.splice(0)) resolve()
+}
+
 export async function httpFetch(input: string | URL, init: HttpFetchInit = {}): Promise<HttpFetchResponse> {
   let url = new URL(String(input))
   let method = (init.method ?? 'GET').toUpperCase()
@@ -135,7 +150,9 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       const stale = request.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted
       if (stale && !resent && IDEMPOTENT.has(method)) resolve(send(url, method, headers, body, signal, true))
       else fail(error)
+      requestSent()
     })
+    if (sentWaiters.length > 0) request.once('finish', requestSent)
     request.end(payload)
   })
 }

@@ -1,0 +1,115 @@
+// A transition step's critical path, from the emulators' side: the suite's state is read with the
+// runtime token (ListArtifacts, then each fragment's download) while the installation token is
+// still being minted, and the step's runtime calls are the same ones as when it read afterwards.
+// Run from the real dist/ against the GitHub and Actions runtime emulators.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
+import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
+import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import { jobEnv, REPO, RETRY_BASE_MS } from '../fault-harness.ts'
+import { runAction } from '../runner.ts'
+
+const RUN_ID = 2000
+let gh: GitHubEmulator
+let runtime: RuntimeEmulator
+const temps: string[] = []
+
+beforeAll(async () => {
+  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
+  mountActionsStorage(gh, runtime)
+  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // limits are test/action/conclusion-run.test.ts's subject
+})
+afterEach(() => {
+  expect(gh.violations).toEqual([])
+  gh.faults.clear()
+})
+afterAll(async () => {
+  await Promise.all([gh.close(), runtime.close()])
+  for (const t of temps) fs.rmSync(t, { recursive: true, force: true })
+})
+
+/** One artifact-store step of `job`; returns the runtime calls it made, in the order served. */
+async function step(sha: string, job: string, command: string, inputs: Record<string, string>, runnerTemp?: string): Promise<string[]> {
+  const from = runtime.calls.length
+  const result = await runAction({
+    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
+    env: { ...jobEnv(runtime, { runId: RUN_ID, job, sha, ...(runnerTemp ? { runnerTemp } : {}) }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
+    timeoutMs: 60_000,
+  })
+  expect(result.exitCode, `${job} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
+  expect(result.errors).toEqual([])
+  expect(result.warnings).toEqual([])
+  return runtime.calls.slice(from).map((c) => c.method)
+}
+
+/**
+ * Holds the next installation-token request (the emulator's 'delay' fault) until the runtime has
+ * served `calls` more calls, or `limitMs` passed; resolves to the runtime calls served meanwhile.
+ * Without the early read, the step makes no runtime call before its token: the hold then runs
+ * out with none served.
+ */
+function holdTokenUntil(calls: number, limitMs: number): Promise<string[]> {
+  const from = runtime.calls.length
+  const released = new Promise<string[]>((resolve) => {
+    const started = Date.now()
+    const poll = setInterval(() => {
+      if (runtime.calls.length - from >= calls || Date.now() - started > limitMs) {
+        clearInterval(poll)
+        resolve(runtime.calls.slice(from).map((c) => c.method))
+      }
+    }, 5)
+  })
+  gh.faults.add({ match: 'apps/create-installation-access-token', kind: 'delay', until: released })
+  return released
+}
+
+const sorted = (a: string[]) => [...a].sort()
+
+test('building and built read the state while the token is minted; the runtime calls stay the same', async () => {
+  const sha = randomBytes(20).toString('hex')
+  await step(sha, 'queue', 'queued', { builds: 'linux' })
+
+  // building: the suite's one fragment (the queued matrix) is listed and downloaded before the
+  // token is answered. @actions/artifact's downloadArtifact lists again by id before asking for
+  // the signed URL (download-artifact.ts); its public API takes no listing to reuse.
+  let held = holdTokenUntil(4, 5_000)
+  const building = await step(sha, 'linux', 'building', { builds: 'linux' })
+  expect(await held).toEqual(['ListArtifacts', 'ListArtifacts', 'GetSignedArtifactURL', 'Get Blob'])
+  // Then the upload, after the GraphQL reply (its content is the reply's check run): one fragment
+  // under 1 KB still takes the toolkit's Put Block + Put Block List (blob-upload.ts).
+  expect(building).toEqual(['ListArtifacts', 'ListArtifacts', 'GetSignedArtifactURL', 'Get Blob', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
+
+  // built: both fragments (queued and building; no RUNNER_TEMP, so no job memory) are listed and
+  // downloaded, two at once, before the token is answered. Its build ends the registered suite,
+  // so it lists the rest once more (readRestOfSuite) before its GraphQL request, which completes
+  // the CONCLUSION run too: no listing after the write.
+  held = holdTokenUntil(7, 5_000)
+  const built = await step(sha, 'linux', 'built', { builds: 'linux', conclusion: 'success' })
+  const read = ['ListArtifacts', 'ListArtifacts', 'ListArtifacts', 'GetSignedArtifactURL', 'GetSignedArtifactURL', 'Get Blob', 'Get Blob']
+  expect(sorted(await held)).toEqual(sorted(read))
+  expect(built[0]).toBe('ListArtifacts')
+  expect(sorted(built.slice(0, 7))).toEqual(sorted(read))
+  expect(built.slice(7)).toEqual(['ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
+  expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+}, 60_000)
+
+test("the early read leaves out what the job's memory holds, as the step's own read would", async () => {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'job-temp-'))
+  temps.push(temp)
+  const sha = randomBytes(20).toString('hex')
+  await step(sha, 'queue', 'queued', { builds: 'linux' })
+  await step(sha, 'linux', 'building', { builds: 'linux' }, temp)
+
+  // The job's building step held both fragments (the queued one it read, its own it wrote): the
+  // built step's early read lists the run and downloads nothing, and the step uses that read
+  // (one listing for it, one for the rest of the suite), not a second one of its own.
+  const held = holdTokenUntil(1, 5_000)
+  const built = await step(sha, 'linux', 'built', { builds: 'linux', conclusion: 'success' }, temp)
+  expect(await held).toEqual(['ListArtifacts'])
+  expect(built).toEqual(['ListArtifacts', 'ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
+  expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+}, 60_000)
