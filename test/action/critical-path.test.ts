@@ -6,44 +6,30 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
-import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
-import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
+import { afterAll, expect, test } from 'vitest'
+import { useActionsEmulators } from '../action-emulators.ts'
 import { jobEnv, REPO, RETRY_BASE_MS } from '../fault-harness.ts'
 import { runAction } from '../runner.ts'
 
 const RUN_ID = 2000
-let gh: GitHubEmulator
-let runtime: RuntimeEmulator
+const emulators = useActionsEmulators()
 const temps: string[] = []
-
-beforeAll(async () => {
-  ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
-  mountActionsStorage(gh, runtime)
-  gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 }) // limits are test/action/conclusion-run.test.ts's subject
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.faults.clear()
-})
-afterAll(async () => {
-  await Promise.all([gh.close(), runtime.close()])
+afterAll(() => {
   for (const t of temps) fs.rmSync(t, { recursive: true, force: true })
 })
 
 /** One artifact-store step of `job`; returns the runtime calls it made, in the order served. */
 async function step(sha: string, job: string, command: string, inputs: Record<string, string>, runnerTemp?: string): Promise<string[]> {
-  const from = runtime.calls.length
+  const from = emulators.runtime.calls.length
   const result = await runAction({
-    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
-    env: { ...jobEnv(runtime, { runId: RUN_ID, job, sha, ...(runnerTemp ? { runnerTemp } : {}) }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
+    inputs: { command, 'app-id': String(emulators.gh.app.id), 'private-key': emulators.gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
+    env: { ...jobEnv(emulators.runtime, { runId: RUN_ID, job, sha, ...(runnerTemp ? { runnerTemp } : {}) }), GITHUB_API_URL: emulators.gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
     timeoutMs: 60_000,
   })
   expect(result.exitCode, `${job} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
   expect(result.errors).toEqual([])
   expect(result.warnings).toEqual([])
-  return runtime.calls.slice(from).map((c) => c.method)
+  return emulators.runtime.calls.slice(from).map((c) => c.method)
 }
 
 /**
@@ -53,17 +39,17 @@ async function step(sha: string, job: string, command: string, inputs: Record<st
  * out with none served.
  */
 function holdTokenUntil(calls: number, limitMs: number): Promise<string[]> {
-  const from = runtime.calls.length
+  const from = emulators.runtime.calls.length
   const released = new Promise<string[]>((resolve) => {
     const started = Date.now()
     const poll = setInterval(() => {
-      if (runtime.calls.length - from >= calls || Date.now() - started > limitMs) {
+      if (emulators.runtime.calls.length - from >= calls || Date.now() - started > limitMs) {
         clearInterval(poll)
-        resolve(runtime.calls.slice(from).map((c) => c.method))
+        resolve(emulators.runtime.calls.slice(from).map((c) => c.method))
       }
     }, 5)
   })
-  gh.faults.add({ match: 'apps/create-installation-access-token', kind: 'delay', until: released })
+  emulators.gh.faults.add({ match: 'apps/create-installation-access-token', kind: 'delay', until: released })
   return released
 }
 
@@ -94,7 +80,7 @@ test('building and built read the state while the token is minted; the runtime c
   expect(built[0]).toBe('ListArtifacts')
   expect(sorted(built.slice(0, 7))).toEqual(sorted(read))
   expect(built.slice(7)).toEqual(['ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
-  expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+  expect(emulators.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 60_000)
 
 test("the early read leaves out what the job's memory holds, as the step's own read would", async () => {
@@ -111,5 +97,5 @@ test("the early read leaves out what the job's memory holds, as the step's own r
   const built = await step(sha, 'linux', 'built', { builds: 'linux', conclusion: 'success' }, temp)
   expect(await held).toEqual(['ListArtifacts'])
   expect(built).toEqual(['ListArtifacts', 'ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
-  expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+  expect(emulators.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 60_000)
