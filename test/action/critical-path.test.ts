@@ -2,34 +2,28 @@
 // runtime token (ListArtifacts, then each fragment's download) while the installation token is
 // still being minted, and the step's runtime calls are the same ones as when it read afterwards.
 // Run from the real dist/ against the GitHub and Actions runtime emulators.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { afterAll, expect, test } from 'vitest'
-import { useActionsEmulators } from '../action-emulators.ts'
+import { expect, test } from 'vitest'
 import { jobEnv, REPO, RETRY_BASE_MS } from '../fault-harness.ts'
 import { runAction } from '../runner.ts'
+import { startHarness } from './harness.ts'
 
 const RUN_ID = 2000
-const emulators = useActionsEmulators()
-const temps: string[] = []
-afterAll(() => {
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true })
-})
+const h = await startHarness({ runtime: true })
 
 /** One artifact-store step of `job`; returns the runtime calls it made, in the order served. */
 async function step(sha: string, job: string, command: string, inputs: Record<string, string>, runnerTemp?: string): Promise<string[]> {
-  const from = emulators.runtime.calls.length
+  const from = h.runtime.calls.length
   const result = await runAction({
-    inputs: { command, 'app-id': String(emulators.gh.app.id), 'private-key': emulators.gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
-    env: { ...jobEnv(emulators.runtime, { runId: RUN_ID, job, sha, ...(runnerTemp ? { runnerTemp } : {}) }), GITHUB_API_URL: emulators.gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
+    inputs: { command, 'app-id': String(h.gh.app.id), 'private-key': h.gh.app.privateKeyPkcs1, store: 'artifact', ...inputs },
+    env: { ...jobEnv(h.runtime, { runId: RUN_ID, job, sha, ...(runnerTemp ? { runnerTemp } : {}) }), GITHUB_API_URL: h.gh.url, GITHUB_APP_CI_RETRY_BASE_MS: String(RETRY_BASE_MS) },
     timeoutMs: 60_000,
   })
+  h.results.push(result)
   expect(result.exitCode, `${job} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
   expect(result.errors).toEqual([])
   expect(result.warnings).toEqual([])
-  return emulators.runtime.calls.slice(from).map((c) => c.method)
+  return h.runtime.calls.slice(from).map((c) => c.method)
 }
 
 /**
@@ -39,17 +33,17 @@ async function step(sha: string, job: string, command: string, inputs: Record<st
  * out with none served.
  */
 function holdTokenUntil(calls: number, limitMs: number): Promise<string[]> {
-  const from = emulators.runtime.calls.length
+  const from = h.runtime.calls.length
   const released = new Promise<string[]>((resolve) => {
     const started = Date.now()
     const poll = setInterval(() => {
-      if (emulators.runtime.calls.length - from >= calls || Date.now() - started > limitMs) {
+      if (h.runtime.calls.length - from >= calls || Date.now() - started > limitMs) {
         clearInterval(poll)
-        resolve(emulators.runtime.calls.slice(from).map((c) => c.method))
+        resolve(h.runtime.calls.slice(from).map((c) => c.method))
       }
     }, 5)
   })
-  emulators.gh.faults.add({ match: 'apps/create-installation-access-token', kind: 'delay', until: released })
+  h.gh.faults.add({ match: 'apps/create-installation-access-token', kind: 'delay', until: released })
   return released
 }
 
@@ -80,12 +74,11 @@ test('building and built read the state while the token is minted; the runtime c
   expect(built[0]).toBe('ListArtifacts')
   expect(sorted(built.slice(0, 7))).toEqual(sorted(read))
   expect(built.slice(7)).toEqual(['ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
-  expect(emulators.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+  expect(h.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 60_000)
 
 test("the early read leaves out what the job's memory holds, as the step's own read would", async () => {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'job-temp-'))
-  temps.push(temp)
+  const temp = h.tempDir('job-temp-')
   const sha = randomBytes(20).toString('hex')
   await step(sha, 'queue', 'queued', { builds: 'linux' })
   await step(sha, 'linux', 'building', { builds: 'linux' }, temp)
@@ -97,5 +90,5 @@ test("the early read leaves out what the job's memory holds, as the step's own r
   const built = await step(sha, 'linux', 'built', { builds: 'linux', conclusion: 'success' }, temp)
   expect(await held).toEqual(['ListArtifacts'])
   expect(built).toEqual(['ListArtifacts', 'ListArtifacts', 'CreateArtifact', 'Put Block', 'Put Block List', 'FinalizeArtifact'])
-  expect(emulators.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
+  expect(h.gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')).toMatchObject({ status: 'completed', conclusion: 'success' })
 }, 60_000)
