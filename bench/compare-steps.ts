@@ -17,6 +17,9 @@ const w = await startWorld({ liftSecondaryLimits: true })
 const other = snapshotDist(otherDir)
 const builds = { before: other.main, after: w.dist.main }
 const samples = new Map<string, StepSample[]>()
+/** Per step: from its start (the runner harness spawning it) to its GraphQL request's arrival at the emulator. */
+const toGraphql = new Map<string, number[]>()
+w.ghLatency.log = []
 const floors = new FloorSamples(w)
 const loads: number[] = []
 const shape = (s: StepSample) => [{ requests: s.github + s.runtime }]
@@ -30,9 +33,13 @@ try {
         const { env } = w.freshRun()
         for (const command of ['queued', 'building', 'built']) {
           const inputs = { ...appInputs(w), command, store, builds: 'linux', ...(command === 'built' ? { conclusion: 'success' } : {}) }
+          const from = w.ghLatency.log.length
+          const started = performance.now()
           const s = await step(w, `${command} (${store}, ${build})`, { script: builds[build], inputs, env })
           if (command === 'queued') continue
           const key = `${store}|${command}|${build}`
+          const graphql = w.ghLatency.log.slice(from).find((r) => r.what === 'POST /graphql')
+          if (graphql) toGraphql.set(key, [...(toGraphql.get(key) ?? []), graphql.at - started])
           samples.set(key, [...(samples.get(key) ?? []), s])
           await floors.take(r, shape(s))
         }
@@ -44,7 +51,7 @@ try {
   other.remove()
   await w.close()
 }
-const rows = [['store', 'step', 'before wall', 'after wall', 'before CPU', 'after CPU', 'requests (before / after)', 'floor', 'before / floor', 'after / floor']]
+const rows = [['store', 'step', 'before wall', 'after wall', 'after − before, per round (median)', 'start → GraphQL request (before / after)', 'before CPU', 'after CPU', 'requests (before / after)', 'floor', 'before / floor', 'after / floor']]
 for (const store of ['artifact', 'cache']) {
   for (const command of ['building', 'built']) {
     const b = samples.get(`${store}|${command}|before`)!
@@ -53,7 +60,10 @@ for (const store of ['artifact', 'cache']) {
     const wall = (l: StepSample[]) => median(l.map((s) => s.wall))
     const cpu = (l: StepSample[]) => median(l.map((s) => s.cpu))
     const req = (l: StepSample[]) => median(l.map((s) => s.github + s.runtime))
-    rows.push([store, command, ms(wall(b)), ms(wall(a)), ms(cpu(b)), ms(cpu(a)), `${req(b)} / ${req(a)}`, ms(floor), ratio(wall(b), floor), ratio(wall(a), floor)])
+    // Each round ran both builds back to back: their difference carries less of the machine's drift.
+    const paired = median(a.map((s, i) => s.wall - b[i]!.wall))
+    const g = (build: string) => ms(median(toGraphql.get(`${store}|${command}|${build}`) ?? []))
+    rows.push([store, command, ms(wall(b)), ms(wall(a)), ms(paired), `${g('before')} / ${g('after')}`, ms(cpu(b)), ms(cpu(a)), `${req(b)} / ${req(a)}`, ms(floor), ratio(wall(b), floor), ratio(wall(a), floor)])
   }
 }
 console.log(markdownTable(rows))
