@@ -14,8 +14,9 @@ import type { SuiteKey } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
 import { listCheckRuns, repositoryNodeIdFromEvent, type ListedCheckRun } from '../github/check-runs.ts'
 import { createGitHubClient, type GitHubClient } from '../github/client.ts'
+import { firstRequestSent } from '../github/http-fetch.ts'
 import { countRequests, type RequestCount } from '../github/request-count.ts'
-import type { StateReader } from '../state/read.ts'
+import { startRead, type EarlyRead, type StateReader } from '../state/read.ts'
 import type { StateWriter } from '../state/write.ts'
 import { FragmentAuth } from '../store/fragment-auth.ts'
 import { JobMemory } from '../state/job-memory.ts'
@@ -49,6 +50,11 @@ export interface OpenSessionOptions {
   ctx?: RunContext
   inputs?: CommonInputs
   app?: AppInputs
+  /**
+   * The `builds` of the step's first readSuite (undefined: every fragment): with a store that reads
+   * without the installation token, that read's listing and downloads start while the token is minted.
+   */
+  readFirst?: { builds?: string[] }
 }
 
 /**
@@ -77,12 +83,26 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
     repo: ctx.repo,
   }
   const store = openStore(inputs.store, { retentionDays: inputs.retentionDays, rest, warn: (m) => core.warning(m) })
-  store.warmUp?.()
+  const key: SuiteKey = { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite }
+  const policy = recordPolicy(ctx, inputs)
+  const fragmentAuth = new FragmentAuth(app.privateKey)
+  // Read (a file in RUNNER_TEMP) by the early read, or else once the token is there.
+  let memory: JobMemory | undefined
+  const jobMemory = () => (memory ??= new JobMemory(process.env.RUNNER_TEMP, store.description, key, fragmentAuth))
+  // Loading the store's library blocks the event loop, so it starts once the token's first request
+  // is on the wire; so does the first read when it needs only the runtime token: its listing and
+  // downloads then overlap the token's round trips instead of following them.
+  let earlyRead: EarlyRead | undefined
+  let minted = false
+  const readFirst = store.readsWithoutToken ? options.readFirst : undefined
+  void firstRequestSent().then(() => {
+    store.warmUp?.()
+    if (readFirst && !minted) earlyRead = startRead({ store, memory: jobMemory(), policy }, key, readFirst.builds)
+  })
   const appAuth = await createAppAuth(app) // masks every token it mints
   auth = appAuth
+  minted = true
   const step = `${(process.env.GITHUB_ACTION || 'step').slice(0, 40)}-${randomUUID().slice(0, 8)}`
-  const key: SuiteKey = { repository: ctx.repository, head_sha: inputs.headSha, suite: inputs.suite }
-  const fragmentAuth = new FragmentAuth(app.privateKey)
   const session: Session = {
     ctx,
     inputs,
@@ -90,12 +110,13 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<Ses
     github,
     store,
     key,
-    memory: new JobMemory(process.env.RUNNER_TEMP, store.description, key, fragmentAuth),
+    memory: jobMemory(),
     fragmentAuth,
+    ...(earlyRead ? { earlyRead } : {}),
     writer: { run_id: ctx.runId, run_attempt: ctx.runAttempt, job: ctx.job || 'job', step },
     repositoryNodeId: repositoryNodeIdFromEvent(ctx.payload, ctx.repository),
     conclusion: conclusionSettings(ctx, inputs),
-    policy: recordPolicy(ctx, inputs),
+    policy,
     failOnCorruptState: inputs.failOnCorruptState,
     log: { warning: (m) => core.warning(m), info: (m) => core.info(m) },
     // A listing made to rebuild the state also serves the step's writes (suite-writes.ts).

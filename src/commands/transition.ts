@@ -32,8 +32,14 @@ export async function run(): Promise<void> {
   const inputs = readTransitionInputs(state, common, ctx.runUrl)
   const app = readAppInputs()
 
-  const session = await openSession({ ctx, inputs: common, app })
+  // report's first read starts while the token is minted (session.ts).
+  const session = await openSession({ ctx, inputs: common, app, readFirst: firstRead(inputs) })
   await report(session, inputs)
+}
+
+/** What the step reads first: building and built only their own builds' fragments and the untagged ones (readAndPlan). */
+function firstRead(inputs: TransitionInputs): { builds?: string[] } {
+  return inputs.state === 'queued' ? {} : { builds: inputs.builds }
 }
 
 /** One transition step, as its data flows: read → plan → send → record → write → outputs. */
@@ -85,7 +91,7 @@ interface ReadAndPlanned {
  */
 async function readAndPlan(session: Session, inputs: TransitionInputs, step: StepInput): Promise<ReadAndPlanned> {
   const expect = inputs.state === 'queued' ? [] : inputs.builds
-  let read = await readSuite(session, session.key, { expect, ...(inputs.state === 'queued' ? {} : { builds: inputs.builds }) })
+  let read = await readSuite(session, session.key, { expect, ...firstRead(inputs) })
   const filtered = read.listed !== undefined
   let plan = planFrom(session, step, read)
   let conclusion: ConclusionPlan

@@ -28,11 +28,16 @@ function agentFor(url: URL): http.Agent {
 let markSent: (() => void) | undefined
 const firstSent = new Promise<void>((resolve) => (markSent = resolve))
 /**
- * Settles once this process's first request has been written to its connection: work that
+ * Settles once this process's first request has been written to its connection (or failed): work that
  * blocks the event loop (loading a store's libraries) can then run while that reply is on its way,
  * instead of delaying the request.
  */
 export const firstRequestSent = (): Promise<void> => firstSent
+
+function sent(): void {
+  markSent?.()
+  markSent = undefined
+}
 
 export interface HttpFetchInit {
   method?: string
@@ -144,8 +149,9 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       const stale = request.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted
       if (stale && !resent && IDEMPOTENT.has(method)) resolve(send(url, method, headers, body, signal, true))
       else fail(error)
+      sent() // failed before it was written: what waits on it need not wait longer
     })
-    if (markSent) request.once('finish', () => { markSent?.(); markSent = undefined })
+    if (markSent) request.once('finish', sent)
     request.end(payload)
   })
 }

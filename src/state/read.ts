@@ -2,7 +2,8 @@
 // checked against the app's key and the step's record policy, joined with what the job's earlier
 // steps held, and rebuilt from the app's check runs when something was lost. The collaborators
 // come in as a narrow StateReader (src/commands/session.ts wires the step's), so a test gives
-// real adapters in-process.
+// real adapters in-process. The store's part of the step's first read may start early (startRead,
+// while the installation token is minted); readSuite takes it when it is the same read.
 import { CorruptStateError, mergeAll, mergeServiceData, parseServiceData, recordOf, sameSuite } from '../checks/service-data.ts'
 import { checkRecords, recordProblem, type RecordPolicy } from '../checks/record-policy.ts'
 import { recordsFromRuns } from '../checks/rebuild.ts'
@@ -13,7 +14,7 @@ import { githubMessage } from '../github/client.ts'
 import type { FragmentAuth } from '../store/fragment-auth.ts'
 import type { JobMemory } from './job-memory.ts'
 import { describeFragment } from '../store/naming.ts'
-import type { FragmentFilter, FragmentRef, StateStore } from '../store/index.ts'
+import type { Fragment, FragmentFilter, FragmentRef, StateStore } from '../store/index.ts'
 
 /** Where reading and writing the state report what the step's log shows. */
 export interface StateLog {
@@ -35,6 +36,8 @@ export interface StateReader {
   /** The app's check runs on a commit (one listing); throws when GitHub cannot list them. */
   listCheckRuns(headSha: string): Promise<ListedCheckRun[]>
   log: StateLog
+  /** The store's part of the first read, started before the step asked for it (startRead). */
+  earlyRead?: EarlyRead
 }
 
 export interface SuiteRead {
@@ -86,16 +89,12 @@ export interface ReadSuiteOptions {
 export async function readSuite(reader: StateReader, key: SuiteKey, options: ReadSuiteOptions = {}): Promise<SuiteRead> {
   const result: SuiteRead = { data: mergeAll(key, []), setAside: [], rebuilt: [], readIds: [], checkedGitHub: false }
   // What the job's earlier steps held counts as read: listed, not downloaded again.
-  const memory = memoryOf(reader, key)
-  let held = memory?.data ? [memory.data] : []
-  const heldProblem = held[0] && recordProblem(held[0], reader.policy)
-  if (heldProblem) {
-    reader.log.warning(`The job's memory of this suite is unusable and was not used: ${heldProblem}.`)
-    held = []
-  }
-  if (held.length > 0) result.readIds.push(...memory!.ids)
-  const documents = await readDocuments(reader, key, result, options.builds)
-  result.data = mergeAll(key, [...held, ...documents])
+  const held = heldByJob(reader, key)
+  if (held.problem) reader.log.warning(`The job's memory of this suite is unusable and was not used: ${held.problem}.`)
+  result.readIds.push(...held.ids)
+  const early = reader.earlyRead?.take(key, options.builds, result.readIds)
+  const documents = await readDocuments(reader, key, result, options.builds, early)
+  result.data = mergeAll(key, [...(held.data ? [held.data] : []), ...documents])
   const missing = (options.expect ?? []).filter((b) => !recordOf(result.data, b))
   const lost = result.readError !== undefined || result.setAside.length > 0 || missing.length > 0
   if (lost || options.checkGitHub) {
@@ -121,6 +120,58 @@ export async function readRestOfSuite(reader: StateReader, key: SuiteKey, first:
   return result
 }
 
+/** What a store's readFragments returned, with the listing its filter received. */
+export interface FetchedFragments {
+  fragments: Fragment[]
+  listed?: FragmentRef[]
+}
+
+/** A store read started before the step's first readSuite asked for it. */
+export interface EarlyRead {
+  /**
+   * The read, when it is the one readSuite would make now (same suite, builds and held ids);
+   * undefined otherwise. Only the first call may have it: the read is never reused.
+   */
+  take(key: SuiteKey, builds: string[] | undefined, held: readonly string[]): Promise<FetchedFragments> | undefined
+}
+
+/**
+ * Starts the store's part of a readSuite of `key` filtered to `builds` (listing and downloads,
+ * with what the job's memory holds left out as readSuite leaves it out), for that readSuite to
+ * take: a failure is reported by readSuite, as when it reads itself.
+ */
+export function startRead(reader: Pick<StateReader, 'store' | 'memory' | 'policy'>, key: SuiteKey, builds: string[] | undefined): EarlyRead {
+  const held = heldByJob(reader, key).ids
+  let fetched: Promise<FetchedFragments> | undefined = fetchFragments(reader.store, key, builds, held)
+  fetched.catch(() => {}) // awaited (and reported) by readSuite, or never needed
+  const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a) === JSON.stringify(b)
+  return {
+    take(k, b, h) {
+      const taken = fetched
+      fetched = undefined
+      return sameSuite(k, key) && same(b, builds) && same(h, held) ? taken : undefined
+    },
+  }
+}
+
+/**
+ * What the job's earlier steps held of `key`'s suite: the data and its fragments' ids, or nothing
+ * with the reason when the held records do not match the step's record policy.
+ */
+function heldByJob(reader: Pick<StateReader, 'memory' | 'policy'>, key: SuiteKey): { data?: ServiceData; ids: string[]; problem?: string } {
+  const memory = memoryOf(reader, key)
+  if (!memory?.data) return { ids: [] }
+  const problem = recordProblem(memory.data, reader.policy)
+  return problem ? { ids: [], problem } : { data: memory.data, ids: [...memory.ids] }
+}
+
+/** The store's part of a read: list the suite, download what the filter selects. */
+function fetchFragments(store: StateReader['store'], key: SuiteKey, builds: string[] | undefined, held: readonly string[]): Promise<FetchedFragments> {
+  let listed: FragmentRef[] | undefined
+  const filter: FragmentFilter = { ...(builds && { builds }), held: new Set(held), listed: (refs) => { listed = refs } }
+  return store.readFragments(key, filter).then((fragments) => ({ fragments, ...(listed && { listed }) }))
+}
+
 /** The job memory, when it is about `key`'s suite. */
 export function memoryOf<M extends Pick<JobMemory, 'covers'>>(holder: { memory: M }, key: SuiteKey): M | undefined {
   return holder.memory.covers(key) ? holder.memory : undefined
@@ -128,16 +179,18 @@ export function memoryOf<M extends Pick<JobMemory, 'covers'>>(holder: { memory: 
 
 /**
  * Downloads and parses the fragments not yet in `result.readIds` (with `builds`, only the untagged
- * ones and those builds', then setting `result.listed`), setting unusable ones aside.
+ * ones and those builds', then setting `result.listed`), setting unusable ones aside. `early`:
+ * that store read, already started.
  */
-async function readDocuments(reader: StateReader, key: SuiteKey, result: SuiteRead, builds: string[] | undefined): Promise<ServiceData[]> {
+async function readDocuments(reader: StateReader, key: SuiteKey, result: SuiteRead, builds: string[] | undefined, early?: Promise<FetchedFragments>): Promise<ServiceData[]> {
   const documents: ServiceData[] = []
   const asideBefore = result.setAside.length
   const memory = memoryOf(reader, key)
   let listed: FragmentRef[] | undefined
-  const filter: FragmentFilter = { ...(builds && { builds }), held: new Set(result.readIds), listed: (refs) => { listed = refs } }
   try {
-    for (const fragment of await reader.store.readFragments(key, filter)) {
+    const fetched = await (early ?? fetchFragments(reader.store, key, builds, result.readIds))
+    listed = fetched.listed
+    for (const fragment of fetched.fragments) {
       result.readIds.push(fragment.id)
       const id = describeFragment(reader.store.description, fragment)
       // Only the app's key holder can write what is merged: anything else is not read at all.

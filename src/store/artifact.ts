@@ -46,6 +46,8 @@ export class ArtifactStore implements StateStore {
   readonly description = 'artifact'
   /** Artifacts expire after state-retention-days; a DELETE is a content-creating GitHub request. */
   readonly selfClearing = true
+  /** readFragments lists and downloads this run's artifacts with the runtime token (#listRun). */
+  readonly readsWithoutToken = true
   readonly #options: ArtifactStoreOptions
   #client?: Promise<ResultsClient>
 

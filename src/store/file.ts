@@ -18,6 +18,8 @@ export class FileStore implements StateStore {
   readonly description: string
   /** Nothing clears a directory, and deleting a file costs no GitHub request. */
   readonly selfClearing = false
+  /** Reading is the file system's. */
+  readonly readsWithoutToken = true
   readonly #dir: string
 
   constructor(dir: string) {

@@ -88,4 +88,9 @@ export interface StateStore {
   deleteFragments(refs: FragmentRef[]): Promise<void>
   /** Starts loading the store's client library, so it loads while the token is being minted. */
   warmUp?(): void
+  /**
+   * readFragments makes no request with the installation token (only with the runtime token, or
+   * none): a step may start it while that token is still being minted.
+   */
+  readonly readsWithoutToken?: boolean
 }
