@@ -52,7 +52,7 @@ export async function benchWriteBudget(w: BenchWorld, sizes = [8, 100]): Promise
     rows.push([String(n), String(queued), String(jobs), String(conclude), String(reconcile), `**${ours}**`, String(rest), `${(ours / rest).toFixed(2)}×`])
   }
   return {
-    title: '5. Content-creating requests over a whole pipeline (write budget)',
+    title: '6. Content-creating requests over a whole pipeline (write budget)',
     rows,
     notes: [
       'Counted at the GitHub emulator: every GraphQL mutation and every REST POST/PATCH/PUT/DELETE made with the installation token (test/content-creation.ts, the rule of the emulator\'s secondary limit). The token mint is the app\'s (JWT), not counted.',
