@@ -1,6 +1,6 @@
 // Records made from the app's check runs on a commit, for when the state was lost or unreadable
 // (src/state/read.ts lists the runs; this only reads what the listing says). Pure: no I/O.
-import { CONCLUSION_BUILD, buildKey, mergeAll, parseExternalId, setOwn, suiteHash } from './service-data.ts'
+import { buildKey, isConclusionId, mergeAll, parseExternalId, setOwn, suiteHash } from './service-data.ts'
 import { stateOfStatus } from './states.ts'
 import type { CheckRunRecord, Conclusion, ConclusionRunRecord, ServiceData, SuiteKey } from './types.ts'
 
@@ -30,7 +30,6 @@ export interface Rebuilt {
  */
 export function recordsFromRuns(key: SuiteKey, runs: readonly ListedRun[], known: readonly string[]): Rebuilt {
   const hash = suiteHash(key)
-  const conclusionKey = buildKey(CONCLUSION_BUILD)
   const idsByKey = new Map<string, string>()
   for (const id of known) idsByKey.set(buildKey(id), id)
   const newest = new Map<string, { run: ListedRun; generation: number }>()
@@ -45,7 +44,7 @@ export function recordsFromRuns(key: SuiteKey, runs: readonly ListedRun[], known
   const builds: string[] = []
   for (const [bk, { run, generation }] of newest) {
     const state = stateOfStatus(run.status)
-    if (bk === conclusionKey) {
+    if (isConclusionId({ build_key: bk })) {
       const record: ConclusionRunRecord = {
         check_run_id: run.id,
         node_id: run.node_id,
