@@ -1,11 +1,9 @@
 /**
- * Pure parsers for the check-run inputs (builds, conclusion, head sha, annotations, durations,
- * booleans) and GitHub's byte limits. Each takes strings and returns a value or throws a
+ * Pure parsers for the check-run inputs (builds, conclusion, head sha, annotations, durations)
+ * and GitHub's byte limits (booleans: src/boolean.ts). Each takes strings and returns a value or throws a
  * UserError whose one-line message names the input and says what to fix. No I/O: reading
  * inputs, files and the event payload is the caller's job.
  */
-
-export { parseBoolean } from '../boolean.ts'
 import { UserError } from '../errors.ts'
 import { buildIdProblem, CONCLUSIONS } from './service-data.ts'
 import type { Annotation, Conclusion } from './types.ts'

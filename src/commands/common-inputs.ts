@@ -2,7 +2,8 @@
 // bad input writes nothing anywhere. Reads through a passed getInput (no other I/O but the store
 // spec's server check, src/store/index.ts resolveStoreSpec).
 import * as core from '@actions/core'
-import { defaultHeadSha, parseBoolean, parseHeadSha, DEFAULT_NAME_TEMPLATE } from '../checks/inputs.ts'
+import { parseBoolean } from '../boolean.ts'
+import { defaultHeadSha, parseHeadSha, DEFAULT_NAME_TEMPLATE } from '../checks/inputs.ts'
 import type { ConclusionSettings } from '../checks/conclusion-run.ts'
 import type { RecordPolicy } from '../checks/record-policy.ts'
 import type { RunContext } from '../context.ts'

@@ -16,7 +16,8 @@
 import * as core from '@actions/core'
 import { readAppInputs } from '../auth/inputs.ts'
 import { withDefaultPermissions } from '../auth/permissions.ts'
-import { parseBoolean, parseDuration } from '../checks/inputs.ts'
+import { parseBoolean } from '../boolean.ts'
+import { parseDuration } from '../checks/inputs.ts'
 import { CONCLUSION_BUILD, emptyServiceData, mergeServiceData, recordOf, setOwn } from '../checks/service-data.ts'
 import { checkRunsOutput, jobsStepFragment, planJobsStep, worthWriting, writesOf, type JobsStepInput, type StepPlan, type StepRecord } from '../checks/step.ts'
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
@@ -24,6 +25,7 @@ import type { CheckRunRecord, ServiceData, Transition } from '../checks/types.ts
 import { readRunContext, type RunContext } from '../context.ts'
 import { errorText, UserError } from '../errors.ts'
 import { githubMessage } from '../github/client.ts'
+import { realClock } from '../github/clock.ts'
 import { readMirroredRun, type MirroredRun } from '../mirror/event.ts'
 import {
   DEFAULT_BUILD_NAME, jobIsAhead, jobState, jobSummary, jobTransition, parsePatterns, selectJobs,
@@ -112,7 +114,7 @@ export async function run(): Promise<void> {
       core.info(`watch: max-duration reached; the run's next event reports the rest.`)
       break
     }
-    await new Promise((r) => setTimeout(r, inputs.pollIntervalSeconds * 1000))
+    await realClock.sleep(inputs.pollIntervalSeconds * 1000)
     // The state is what the last pass left (handlers of one run are serialised, so no one else
     // wrote meanwhile): one jobs listing per interval, and writes only for jobs that moved.
     last = await pass(session, inputs, wr, last.state)

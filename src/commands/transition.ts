@@ -13,7 +13,7 @@ import { checkRunsOutput, planStep, stepFragment, worthWriting, writesOf, type B
 import { escapeMarkdown, safeUrl, titleFor } from '../checks/titles.ts'
 import type { BuildState, ConclusionRunRecord, ServiceData, Transition } from '../checks/types.ts'
 import { readRunContext, type RunContext } from '../context.ts'
-import { UserError } from '../errors.ts'
+import { errorText, UserError } from '../errors.ts'
 import { countBuilds, mayBeComplete } from '../state/listing.ts'
 import { readRestOfSuite, readSuite, type SuiteRead } from '../state/read.ts'
 import { writeSuite, type WriteResult } from '../state/write.ts'
@@ -238,6 +238,6 @@ async function writeStepSummary(
   try {
     await core.summary.addRaw(lines.join('\n')).write()
   } catch (error) {
-    core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not write the step summary: ${errorText(error)}`)
   }
 }

@@ -1,4 +1,5 @@
 // How a failed GitHub request reads in messages; no I/O, so the pure core (src/checks) uses it too.
+import { errorText } from '../errors.ts'
 
 /**
  * Why a request got no HTTP reply, or undefined when it got one. @octokit/request reports a
@@ -21,7 +22,7 @@ export function networkCause(error: unknown): string | undefined {
 /** What failed, for messages: `HTTP 502: …` for a reply, `network error ECONNRESET: …` for none. */
 export function describeRequestError(error: unknown): string {
   const status = (error as { status?: unknown })?.status
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorText(error)
   const network = networkCause(error)
   if (network) return `${network}: ${message}`
   return typeof status === 'number' ? `HTTP ${status}: ${message}` : message

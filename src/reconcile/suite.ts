@@ -42,6 +42,7 @@ import {
 import { runLink } from './rerequest.ts'
 import { jobConclusion, type WorkflowJob } from '../mirror/jobs.ts'
 import { StoreError } from '../store/errors.ts'
+import { errorText } from '../errors.ts'
 
 /** What reconciling a suite uses of the step (src/commands/session.ts wires it). */
 export interface ReconcileSession {
@@ -182,7 +183,7 @@ async function remove(session: ReconcileSession, refs: FragmentRef[], report: Su
   try {
     await deleteInRounds(refs, (round) => session.store.deleteFragments(round), () => opts.deadline !== undefined && Date.now() >= opts.deadline, progress)
   } catch (error) {
-    report.errors.push(`could not delete ${refs.length - progress.deleted} fragment(s): ${error instanceof Error ? error.message : String(error)}`)
+    report.errors.push(`could not delete ${refs.length - progress.deleted} fragment(s): ${errorText(error)}`)
     return progress.deleted
   }
   if (progress.deleted < refs.length) report.deletes_left = (report.deletes_left ?? 0) + refs.length - progress.deleted
@@ -277,7 +278,7 @@ async function readFragments(session: ReconcileSession, refs: FragmentRef[], rep
   const read = await mapLimit(refs, (ref) =>
     session.store.readFragment(ref).then(
       (f) => ({ ref, text: f.text }),
-      (error: unknown) => ({ ref, error: error instanceof Error ? error.message : String(error), gone: error instanceof StoreError && error.code === 'gone' }),
+      (error: unknown) => ({ ref, error: errorText(error), gone: error instanceof StoreError && error.code === 'gone' }),
     ),
   )
   // Expired or deleted since it was listed (or since the index recorded it): no longer the suite's.
@@ -375,7 +376,7 @@ async function writeCompacted(session: ReconcileSession, key: SuiteKey, compacte
     })
   } catch (error) {
     // The merged fragments stay: the next pass merges them again (GitHub already has what was sent).
-    report.errors.push(`could not write the compacted state: ${error instanceof Error ? error.message : String(error)}`)
+    report.errors.push(`could not write the compacted state: ${errorText(error)}`)
     return undefined
   }
 }

@@ -8,7 +8,7 @@ import { CorruptStateError, mergeAll, mergeServiceData, parseServiceData, record
 import { checkRecords, recordProblem, type RecordPolicy } from '../checks/record-policy.ts'
 import { recordsFromRuns } from '../checks/rebuild.ts'
 import type { ServiceData, SuiteKey } from '../checks/types.ts'
-import { UserError } from '../errors.ts'
+import { errorText, UserError } from '../errors.ts'
 import type { ListedCheckRun } from '../github/check-runs.ts'
 import { githubMessage } from '../github/client.ts'
 import type { FragmentAuth } from '../store/fragment-auth.ts'
@@ -211,7 +211,7 @@ async function readDocuments(reader: StateReader, key: SuiteKey, result: SuiteRe
       }
     }
   } catch (error) {
-    result.readError = error instanceof Error ? error.message : String(error)
+    result.readError = errorText(error)
     reader.log.warning(
       `The state could not be read (${result.readError}). Going on with what GitHub shows: ` +
         'the builds this step reports are looked up by their check runs.',

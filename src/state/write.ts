@@ -7,6 +7,7 @@ import type { FragmentAuth } from '../store/fragment-auth.ts'
 import type { JobMemory } from './job-memory.ts'
 import type { FragmentTag, StateStore, WriterId } from '../store/index.ts'
 import { memoryOf, type StateLog } from './read.ts'
+import { errorText } from '../errors.ts'
 
 /** What writing a fragment uses. */
 export interface StateWriter {
@@ -56,7 +57,7 @@ export async function writeSuite(w: StateWriter, key: SuiteKey, fragment: Servic
       memory?.save() // the job's next step need not download what this one read and wrote
       return { saved: true }
     } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error)
+      lastError = errorText(error)
     }
   }
   const warning =

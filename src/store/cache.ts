@@ -19,6 +19,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { retryBaseMs } from '../github/client.ts'
+import { realClock } from '../github/clock.ts'
 import { firstRequestSent } from '../github/http-fetch.ts'
 import { describeCause, requireRuntime, StoreError } from './errors.ts'
 import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFields, suitePrefix } from './naming.ts'
@@ -337,7 +338,7 @@ export class CacheStore implements StateStore {
           `200 cache entries a minute, and @actions/cache reports this only in its debug log (as "another job may be creating ` +
           `this cache"). Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
       )
-      await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_BACKOFF * retryBaseMs()))
+      await realClock.sleep(RATE_LIMIT_BACKOFF * retryBaseMs())
     }
   }
 
@@ -373,7 +374,7 @@ export class CacheStore implements StateStore {
       const why = await this.#whyMissed(ref.id)
       // restoreCache answers a failed download (or tar) as a miss: an entry that exists gets one more try.
       if (!why.retry || attempt >= RESTORE_ATTEMPTS) throw why.error
-      await new Promise((resolve) => setTimeout(resolve, retryBaseMs()))
+      await realClock.sleep(retryBaseMs())
     }
   }
 

@@ -1,5 +1,6 @@
 // Errors a store reports instead of swallowing: each message says what happened and what to do.
 // Never put a token, signed URL or other secret in a message (see scrubSecrets).
+import { errorText } from '../errors.ts'
 
 export type StoreErrorCode =
   /** The run's token may not write this store (read-only cache token, cache-mode read/none). */
@@ -36,7 +37,7 @@ export function scrubSecrets(message: string): string {
 }
 
 export function describeCause(e: unknown): string {
-  return scrubSecrets(e instanceof Error ? e.message : String(e))
+  return scrubSecrets(errorText(e))
 }
 
 /** The artifact and cache stores talk to the job's Actions runtime; outside a job there is none. */

@@ -22,6 +22,7 @@ import { ArtifactNotFoundError, InvalidResponseError } from '../../node_modules/
 import { Int64Value, StringValue, Timestamp } from '../../node_modules/@actions/artifact/lib/generated/index.js'
 import type { CreateArtifactRequest } from '../../node_modules/@actions/artifact/lib/generated/index.js'
 import { retryBaseMs } from '../github/client.ts'
+import { realClock } from '../github/clock.ts'
 import { httpFetch, type HttpFetchResponse } from '../github/http-fetch.ts'
 
 /** An artifact of this run as ListArtifacts gives it, with the backend ids its download needs. */
@@ -126,6 +127,6 @@ async function blobCall(method: 'GET' | 'PUT', url: string, body?: Uint8Array, h
       if (reply.status !== 429 && reply.status < 500) throw new Error(problem)
     }
     if (attempt >= BLOB_TRIES) throw new Error(`${method === 'PUT' ? 'Put Blob' : 'Get Blob'} failed after ${attempt} tries: ${problem}`)
-    await new Promise((r) => setTimeout(r, retryBaseMs() * 2 ** (attempt - 1)))
+    await realClock.sleep(retryBaseMs() * 2 ** (attempt - 1))
   }
 }

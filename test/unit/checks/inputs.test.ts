@@ -1,11 +1,11 @@
 // Parsers of the check-run inputs: values, one-line UserErrors, and fuzzing.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { parseBoolean } from '../../../src/boolean.ts'
 import { UserError } from '../../../src/errors.ts'
 import {
   defaultHeadSha,
   parseAnnotations,
-  parseBoolean,
   parseBuilds,
   parseConclusion,
   parseDuration,
