@@ -11,7 +11,8 @@ import { mountActionsJobs, type ActionsJobs } from '../emulator/github-actions-j
 import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
-import type { RunActionResult } from '../runner.ts'
+import { runAction, type RunActionResult } from '../runner.ts'
+import type { RecordedRequest } from '../emulator/github/index.ts'
 
 export interface HarnessOptions {
   /** the Actions runtime emulator too, with the artifacts and caches REST endpoints mounted on GitHub's */
@@ -26,6 +27,19 @@ export interface HarnessOptions {
   secrets?: () => string[]
 }
 
+/** Steps on one commit of one workflow run, sharing a file store in `dir`. */
+export interface FilePipeline {
+  head: string
+  dir: string
+  runId: number
+}
+
+export interface StepOptions {
+  job?: string
+  attempt?: number
+  event?: { name: string; payload: object }
+}
+
 export interface Harness {
   gh: GitHubEmulator
   /** set when `runtime` was asked for */
@@ -36,6 +50,8 @@ export interface Harness {
   results: RunActionResult[]
   /** a fresh directory under the system's temp, removed when the file ends */
   tempDir(prefix: string): string
+  /** One step of `p` through the real dist/ as the app (recorded for the secret scan), and the GitHub requests it made. */
+  fileStep(p: FilePipeline, command: string, inputs: Record<string, string>, o?: StepOptions): Promise<{ result: RunActionResult; requests: RecordedRequest[] }>
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -73,6 +89,24 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
       dirs.push(dir)
       return dir
+    },
+    async fileStep(p, command, inputs, o = {}) {
+      const before = gh.requests.length
+      const result = await runAction({
+        inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${p.dir}`, ...inputs },
+        env: {
+          GITHUB_API_URL: gh.url,
+          GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
+          GITHUB_SHA: p.head,
+          GITHUB_RUN_ID: String(p.runId),
+          GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
+          GITHUB_JOB: o.job ?? 'build',
+        },
+        event: o.event,
+        timeoutMs: 60_000,
+      })
+      results.push(result)
+      return { result, requests: gh.requests.slice(before) }
     },
   }
 }

@@ -13,9 +13,9 @@ import { openRelay } from '../../src/reconcile/relay.ts'
 import { validateResponse } from '../emulator/openapi-responses.ts'
 import { UserError } from '../../src/errors.ts'
 import type { EmulatedCheckRun } from '../emulator/github/index.ts'
-import { runAction, type RunActionResult } from '../runner.ts'
+import type { RunActionResult } from '../runner.ts'
 import { claimOf, dispatched, rerequestedPayload } from '../webhook-payloads.ts'
-import { startHarness } from './harness.ts'
+import { startHarness, type FilePipeline } from './harness.ts'
 
 const REPO = 'octo-org/repo-a'
 const sha = () => randomBytes(20).toString('hex')
@@ -147,38 +147,16 @@ describe('rerequested (pure)', () => {
 // ---------------------------------------------------------------------------------------------
 // Through the runner
 
-const { gh, jobs, results, tempDir } = await startHarness({ jobs: true })
+const { gh, jobs, tempDir, fileStep: step } = await startHarness({ jobs: true })
 let nextRunId = 41_000
 
-interface Pipeline {
-  head: string
-  dir: string
-  runId: number
-}
+type Pipeline = FilePipeline
 
 function pipeline(): Pipeline {
   const dir = tempDir('rerequested-')
   return { head: sha(), dir, runId: nextRunId++ }
 }
 
-async function step(p: Pipeline, command: string, inputs: Record<string, string>, o: { job?: string; attempt?: number; event?: { name: string; payload: object } } = {}) {
-  const before = gh.requests.length
-  const result = await runAction({
-    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${p.dir}`, ...inputs },
-    env: {
-      GITHUB_API_URL: gh.url,
-      GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
-      GITHUB_SHA: p.head,
-      GITHUB_RUN_ID: String(p.runId),
-      GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
-      GITHUB_JOB: o.job ?? 'build',
-    },
-    event: o.event,
-    timeoutMs: 60_000,
-  })
-  results.push(result)
-  return { result, requests: gh.requests.slice(before) }
-}
 
 /** The check_run webhook a relay forwards (GitHub's example delivery with this check run in it). */
 function forwarded(run: EmulatedCheckRun) {

@@ -13,7 +13,7 @@ import { request } from '@octokit/request'
 import { expect, test } from 'vitest'
 import type { EmulatedWorkflowRun } from '../../emulator/github-actions-jobs.ts'
 import { type EmulatedCheckRun, type GitHubEmulator, type RecordedRequest } from '../../emulator/github/index.ts'
-import { runAction, type RunActionResult } from '../../runner.ts'
+import type { RunActionResult } from '../../runner.ts'
 import { claimOf, dispatched, envelope, rerequestedPayload, type CheckRunClaim } from '../../webhook-payloads.ts'
 import { startHarness } from '../harness.ts'
 
@@ -22,7 +22,7 @@ const SERVER = 'http://github.localhost'
 const sha = () => randomBytes(20).toString('hex')
 
 const webhookSecret = `whsec-${randomBytes(12).toString('hex')}`
-const { gh, jobs, results, tempDir } = await startHarness({ jobs: true, secrets: () => [webhookSecret] })
+const { gh, jobs, tempDir, fileStep: step } = await startHarness({ jobs: true, secrets: () => [webhookSecret] })
 let nextRunId = 52_000
 
 const jobUrl = (run: EmulatedWorkflowRun, jobId: number) => `${SERVER}/${run.repository}/actions/runs/${run.id}/job/${jobId}`
@@ -45,22 +45,6 @@ interface Scene {
   conclusion: EmulatedCheckRun
 }
 
-async function step(s: { head: string; dir: string; runId: number }, command: string, inputs: Record<string, string>, o: { job?: string; event?: { name: string; payload: object } } = {}) {
-  const before = gh.requests.length
-  const result = await runAction({
-    inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: `file:${s.dir}`, ...inputs },
-    env: {
-      GITHUB_API_URL: gh.url,
-      GITHUB_APP_CI_RETRY_BASE_MS: '10', GITHUB_APP_CI_MUTATIONS_PER_MINUTE: '100000',
-      GITHUB_SHA: s.head, GITHUB_RUN_ID: String(s.runId), GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: o.job ?? 'build',
-      GITHUB_WORKFLOW: 'ci',
-    },
-    event: o.event,
-    timeoutMs: 60_000,
-  })
-  results.push(result)
-  return { result, requests: gh.requests.slice(before) }
-}
 
 const ok = (r: RunActionResult) => expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0)
 
