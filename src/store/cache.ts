@@ -1,19 +1,25 @@
 // `cache`: the same fragments as cache entries under never-reused keys
-// `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`. What the toolkit hides is reported:
-// - a prefix restore returns only the newest entry, so keys are listed through the REST API
+// `github-app-ci-<suite hash>-<run>-<attempt>-<job>-<step>`. What the service's answers mean is reported:
+// - a prefix lookup returns only the newest entry, so keys are listed through the REST API
 //   (`actions: read`) and each is restored by its exact key;
-// - saveCache answers -1 for a duplicate key and for a write denied to read-only tokens
-//   (check_run, fork pull_request and pull_request_target runs): a StoreError says which;
-// - restoreCache answers "miss" when the download fails: a listed key that does not restore is
-//   a StoreError, not an empty read;
+// - a duplicate key and a write denied to read-only tokens (check_run, fork pull_request and
+//   pull_request_target runs; saveCache answers -1 for both): a StoreError says which;
+// - a listed key that does not restore (restoreCache answers "miss" when the download fails) is a
+//   StoreError, not an empty read;
 // - entries are scoped to the ref that wrote them: those this run cannot read are explained;
-// - a save refused for GitHub's 200 new entries a minute per repository (429) shows only in the
-//   toolkit's debug log: it is watched for, said in a warning, and the save tried once more later.
-// Each fragment is archived from its own path `.github-app-ci-store/<key>.json` (relative to the
-// working directory, the workspace in a job), so writers in one process never share a file and
-// the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
-// lets Windows and Linux jobs share entries.
-// @actions/cache is imported only when this store is used, to keep the action fast to start.
+// - a save refused for GitHub's 200 new entries a minute per repository (429) is said in a
+//   warning and tried once more later.
+// Each fragment is archived as its own path `.github-app-ci-store/<key>.json`, so the cache
+// version, a hash of that path, is the same on every runner; `enableCrossOsArchive` lets Windows
+// and Linux jobs share entries.
+// Two ways to the service, by the one @actions/cache picks (internal/config.ts
+// getCacheServiceVersion):
+// - cache service v2 (github.com): cache-service.ts, the toolkit's Twirp client with archives made
+//   in memory, no Azure SDK, no tar or zstd processes;
+// - the legacy service (GHES): @actions/cache's saveCache / restoreCache, which archive the file
+//   written at that path (relative to the working directory, the workspace in a job) with tar, so
+//   writers in one process never share a file.
+// Either is imported only when this store is used, to keep the action fast to start.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -26,6 +32,8 @@ import { downloadSelector, fragmentName, FRAGMENT_PREFIX, isFragmentName, nameFi
 import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
+import { getCacheServiceVersion } from '../../node_modules/@actions/cache/lib/internal/config.js'
+import type { CacheSaveRefused, CacheServiceClient, Compression } from './cache-service.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
 
@@ -46,6 +54,8 @@ interface CacheEntry {
 }
 
 type CacheModule = typeof import('@actions/cache')
+/** The way to the cache service this runner has (see the top of this file). */
+type CacheWay = { direct: CacheServiceClient } | { toolkit: CacheModule }
 
 const DIR = '.github-app-ci-store'
 /** Reconcile's index entries: `<prefix><run>-<attempt>-<random>` (no suite hash, so never a fragment). */
@@ -84,7 +94,7 @@ const RESTORE_ATTEMPTS = 2
  * only under the version the restoring runner computes. test/action/platforms.test.ts checks this
  * against the toolkit's own function.
  */
-export function cacheVersions(cacheKey: string): Record<'zstd-without-long' | 'zstd' | 'gzip', string> {
+export function cacheVersions(cacheKey: string): Record<Compression, string> {
   const version = (compression: string) => createHash('sha256').update([relPath(cacheKey), compression, '1.0'].join('|')).digest('hex')
   return { 'zstd-without-long': version('zstd-without-long'), zstd: version('zstd'), gzip: version('gzip') }
 }
@@ -100,31 +110,6 @@ async function compressionHere(): Promise<'zstd-without-long' | 'gzip'> {
 
 /** Units (retryBaseMs, a second in production) to wait before saving again after a 429. */
 const RATE_LIMIT_BACKOFF = 30
-// @actions/cache logs a refused reservation's cause only through core.debug ("Failed to reserve
-// cache: RateLimitError: Rate limited: Failed request: (429) …"), then saveCache returns -1.
-const RATE_LIMITED = /Failed to reserve cache:.*(?:\(429\)|Rate limited)/i
-
-/** Calls `fn` on each chunk the process writes to stdout (where core.debug goes) until the returned stop. */
-const watchers = new Set<(text: string) => void>()
-let originalWrite: typeof process.stdout.write | undefined
-function watchStdout(fn: (text: string) => void): () => void {
-  if (watchers.size === 0) {
-    const write = (originalWrite = process.stdout.write)
-    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk === 'string') for (const w of watchers) w(chunk)
-      return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)
-    }) as typeof process.stdout.write
-  }
-  watchers.add(fn)
-  return () => {
-    watchers.delete(fn)
-    if (watchers.size === 0 && originalWrite) {
-      process.stdout.write = originalWrite
-      originalWrite = undefined
-    }
-  }
-}
-
 const SCOPE_RULE =
   'GitHub scopes a cache entry to the ref that saved it; a run reads only its own ref and the default ' +
   'branch (a pull request run also its base branch), so entries saved by other branches or pull requests ' +
@@ -135,7 +120,9 @@ export class CacheStore implements StateStore {
   /** GitHub evicts entries not accessed in 7 days; a DELETE is a content-creating GitHub request. */
   readonly selfClearing = true
   readonly #options: CacheStoreOptions
-  #module?: Promise<CacheModule>
+  #way?: Promise<CacheWay>
+  /** Each listed key's version (the REST listing names it): what a direct restore asks for. */
+  readonly #listedVersion = new Map<string, string>()
 
   constructor(options: CacheStoreOptions = {}) {
     this.#options = options
@@ -151,18 +138,35 @@ export class CacheStore implements StateStore {
   async #saveEntry(cacheKey: string, text: string, what: string): Promise<void> {
     this.#checkWritable()
     const file = fileOf(cacheKey)
+    const way = await this.#cache().catch((e: unknown) => { throw this.#failed(`cannot save ${what}`, e) })
+    if ('direct' in way) return this.#saveDirect(way.direct, cacheKey, text, what)
     let id: number
     await this.#enter()
     try {
       await fs.mkdir(path.dirname(file), { recursive: true })
       await fs.writeFile(file, text)
-      id = await this.#save(cacheKey)
+      id = await this.#saveWithToolkit(way.toolkit, cacheKey)
     } catch (e) {
       throw this.#failed(`cannot save ${what}`, e)
     } finally {
       await this.#tidy(file)
     }
     if (id === -1) throw await this.#whySaveFailed(cacheKey)
+  }
+
+  async #saveDirect(client: CacheServiceClient, cacheKey: string, text: string, what: string): Promise<void> {
+    const version = cacheVersions(cacheKey)['zstd-without-long']
+    try {
+      await this.#againAfterRateLimit(cacheKey, () => toolkitCall(() => client.save(cacheKey, version, relPath(cacheKey), text)).then(
+        () => 'saved' as const,
+        (e: unknown) => { if (isRefused(e) && e.reason === 'rate-limited') return 'limited' as const; throw e },
+      ))
+    } catch (e) {
+      if (!isRefused(e)) throw this.#failed(`cannot save ${what}`, e)
+      if (e.reason === 'write-denied') throw this.#readOnly(cacheKey)
+      if (e.reason === 'duplicate') throw this.#duplicate(cacheKey)
+      throw new StoreError(this.description, 'failed', `the cache service refused ${what}: ${e.message}`, { cause: e })
+    }
   }
 
   async readFragments(key: SuiteKey, filter?: FragmentFilter): Promise<Fragment[]> {
@@ -216,6 +220,7 @@ export class CacheStore implements StateStore {
     }
     const readable = this.#readableScopes()
     const newest = entries.find((e) => !readable || readable.has(e.ref))
+    if (typeof newest?.version === 'string') this.#listedVersion.set(newest.key, newest.version)
     return newest && (await this.#restore(toRef(newest))).text
   }
 
@@ -248,11 +253,13 @@ export class CacheStore implements StateStore {
     void firstRequestSent().then(() => this.#load().catch(() => {})) // a load failure is reported by the first real use
   }
 
-  #load(): Promise<CacheModule> {
-    return (this.#module ??= import('@actions/cache'))
+  #load(): Promise<CacheWay> {
+    return (this.#way ??= getCacheServiceVersion() === 'v2'
+      ? import('./cache-service.ts').then(({ CacheServiceClient }) => ({ direct: new CacheServiceClient() }))
+      : import('@actions/cache').then((toolkit) => ({ toolkit })))
   }
 
-  #cache(): Promise<CacheModule> {
+  #cache(): Promise<CacheWay> {
     requireRuntime(this.description)
     return this.#load()
   }
@@ -291,6 +298,7 @@ export class CacheStore implements StateStore {
       const [r0, t0] = had ? rank(had) : [-1, 0]
       if (r1 > r0 || (r1 === r0 && t1 > t0)) best.set(e.key, e)
     }
+    for (const e of best.values()) if (typeof e.version === 'string') this.#listedVersion.set(e.key, e.version)
     return [...best.values()].sort((a, b) => a.key.localeCompare(b.key))
   }
 
@@ -311,21 +319,21 @@ export class CacheStore implements StateStore {
   }
 
   /**
-   * saveCache of the file at relPath(key); a save refused by the 429 of GitHub's 200 new entries a
-   * minute is said in a warning and tried once more after RATE_LIMIT_BACKOFF seconds.
+   * saveCache of the file at relPath(key): its id, or -1 when it did not save. (The legacy
+   * service's limits on new entries are not documented; a refusal for one is a failed save.)
    */
-  async #save(key: string): Promise<number> {
-    const cache = await this.#cache()
+  #saveWithToolkit(cache: CacheModule, key: string): Promise<number> {
+    return toolkitCall(() => cache.saveCache([relPath(key)], key, undefined, true))
+  }
+
+  /**
+   * Runs `save`; one refused by the 429 of GitHub's 200 new entries a minute ('limited') is said
+   * in a warning and tried once more after RATE_LIMIT_BACKOFF seconds.
+   */
+  async #againAfterRateLimit<T>(key: string, save: () => Promise<T | 'limited'>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      let limited = false
-      const stop = watchStdout((text) => { if (RATE_LIMITED.test(text)) limited = true })
-      let id: number
-      try {
-        id = await toolkitCall(() => cache.saveCache([relPath(key)], key, undefined, true))
-      } finally {
-        stop()
-      }
-      if (id !== -1 || !limited) return id
+      const result = await save()
+      if (result !== 'limited') return result
       if (attempt >= 2) {
         throw new StoreError(
           this.description, 'failed',
@@ -335,8 +343,7 @@ export class CacheStore implements StateStore {
       }
       this.#options.warn?.(
         `cache store: the cache service answered 429 (too many requests) to saving ${key}: GitHub lets a repository create ` +
-          `200 cache entries a minute, and @actions/cache reports this only in its debug log (as "another job may be creating ` +
-          `this cache"). Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
+          `200 cache entries a minute. Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
       )
       await realClock.sleep(RATE_LIMIT_BACKOFF * retryBaseMs())
     }
@@ -345,26 +352,30 @@ export class CacheStore implements StateStore {
   /** saveCache answered -1: tell a read-only token from a duplicate key from a failed save. */
   async #whySaveFailed(cacheKey: string): Promise<StoreError> {
     const scopes = cacheScopes()
-    if (scopes && !scopes.some((s) => s.write)) {
-      const event = process.env.GITHUB_EVENT_NAME ? ` (event: ${process.env.GITHUB_EVENT_NAME})` : ''
-      return new StoreError(
-        this.description, 'write-denied',
-        `saveCache refused fragment ${cacheKey}: this run's cache token is read-only${event}. GitHub gives ` +
-          'check_run, fork pull_request and pull_request_target runs read-only cache access, so they cannot ' +
-          'record state in the cache. Use store: artifact for such workflows.',
-      )
-    }
+    if (scopes && !scopes.some((s) => s.write)) return this.#readOnly(cacheKey)
     const existing = this.#options.rest
       ? await this.#list(cacheKey).then((l) => l.some((e) => e.key === cacheKey), () => false)
       : false
-    if (existing) {
-      return new StoreError(this.description, 'duplicate', `a cache entry with key ${cacheKey} already exists; cache keys are immutable.`)
-    }
+    if (existing) return this.#duplicate(cacheKey)
     return new StoreError(
       this.description, 'failed',
       `saveCache returned -1 for fragment ${cacheKey}: the cache service refused or failed the save ` +
         '(the warning above has its reason; a key another job is still creating gives the same answer).',
     )
+  }
+
+  #readOnly(cacheKey: string): StoreError {
+    const event = process.env.GITHUB_EVENT_NAME ? ` (event: ${process.env.GITHUB_EVENT_NAME})` : ''
+    return new StoreError(
+      this.description, 'write-denied',
+      `the cache service refused fragment ${cacheKey}: this run's cache token is read-only${event}. GitHub gives ` +
+        'check_run, fork pull_request and pull_request_target runs read-only cache access, so they cannot ' +
+        'record state in the cache. Use store: artifact for such workflows.',
+    )
+  }
+
+  #duplicate(cacheKey: string): StoreError {
+    return new StoreError(this.description, 'duplicate', `a cache entry with key ${cacheKey} already exists; cache keys are immutable.`)
   }
 
   async #restore(ref: FragmentRef): Promise<Fragment> {
@@ -378,22 +389,46 @@ export class CacheStore implements StateStore {
     }
   }
 
-  /** The fragment's text, or undefined when restoreCache missed. */
+  /** The fragment's text, or undefined when the service has no entry for it. */
   async #restoreOnce(cacheKey: string): Promise<string | undefined> {
     const file = fileOf(cacheKey)
+    const way = await this.#cache().catch((e: unknown) => { throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed') })
+    if ('direct' in way) return this.#restoreDirect(way.direct, cacheKey)
     await this.#enter()
     try {
       await fs.rm(file, { force: true })
       // Made here, not by tar: two tars extracting at once into a missing directory race to make
       // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
       await fs.mkdir(path.dirname(file), { recursive: true })
-      const cache = await this.#cache()
+      const cache = way.toolkit
       const hit = await toolkitCall(() => cache.restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true))
       return hit === cacheKey ? await fs.readFile(file, 'utf8') : undefined
     } catch (e) {
       throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
     } finally {
       await this.#tidy(file)
+    }
+  }
+
+  /**
+   * A direct restore asks for the version the listing named; a key not listed (or listed by an
+   * older reply without versions) is asked for under each compression a writer may have used.
+   */
+  async #restoreDirect(client: CacheServiceClient, cacheKey: string): Promise<string | undefined> {
+    const versions = cacheVersions(cacheKey)
+    const listed = this.#listedVersion.get(cacheKey)
+    const tries = (Object.keys(versions) as Compression[]).filter((c) => listed === undefined || versions[c] === listed)
+    if (tries.length === 0) {
+      throw new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} has version ${listed}, which no archive of github-app-ci has; it was not used.`)
+    }
+    try {
+      for (const compression of tries) {
+        const text = await toolkitCall(() => client.restore(cacheKey, versions[compression], compression, relPath(cacheKey)))
+        if (text !== undefined) return text
+      }
+      return undefined
+    } catch (e) {
+      throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
     }
   }
 
@@ -419,12 +454,15 @@ export class CacheStore implements StateStore {
     }
     // Saved by a runner that compressed otherwise (zstd or not): this one looks under another version.
     const versions = cacheVersions(cacheKey)
-    const saved = same.map((e) => (Object.keys(versions) as (keyof typeof versions)[]).find((c) => versions[c] === e.version)).find(Boolean)
-    const why = saved && saved !== (await compressionHere())
+    const saved = same.map((e) => (Object.keys(versions) as Compression[]).find((c) => versions[c] === e.version)).find(Boolean)
+    // Only the toolkit's restore looks under the version of its own runner's compression.
+    const toolkit = this.#way && 'toolkit' in (await this.#way)
+    const why = toolkit && saved && saved !== (await compressionHere())
       ? `it was saved with ${saved === 'gzip' ? 'gzip (a runner without zstd)' : 'zstd'} compression, and @actions/cache ` +
         'finds an entry only from a runner that compresses the same way: install zstd on every runner of this suite ' +
         '(GitHub-hosted runners have it) or use store: artifact'
-      : 'restoreCache reports a failed download as a miss (the warnings above have its reasons)'
+      : toolkit ? 'restoreCache reports a failed download as a miss (the warnings above have its reasons)'
+        : 'the cache service found no entry of its version in this run\'s readable scopes'
     return {
       retry: true,
       error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} exists but did not restore (${RESTORE_ATTEMPTS} tries): ${why}.`),
@@ -447,6 +485,11 @@ export class CacheStore implements StateStore {
     if (e instanceof StoreError) return e
     return new StoreError(this.description, code, `${what}: ${describeCause(e)}`, { cause: e })
   }
+}
+
+/** cache-service.ts's refusal, told by name: that module loads only when the direct way is used. */
+function isRefused(e: unknown): e is CacheSaveRefused {
+  return e instanceof Error && e.name === 'CacheSaveRefused'
 }
 
 function toRef(e: CacheEntry): FragmentRef {

@@ -21,9 +21,7 @@ import { validateArtifactName } from '../../node_modules/@actions/artifact/lib/i
 import { ArtifactNotFoundError, InvalidResponseError } from '../../node_modules/@actions/artifact/lib/internal/shared/errors.js'
 import { Int64Value, StringValue, Timestamp } from '../../node_modules/@actions/artifact/lib/generated/index.js'
 import type { CreateArtifactRequest } from '../../node_modules/@actions/artifact/lib/generated/index.js'
-import { retryBaseMs } from '../github/client.ts'
-import { realClock } from '../github/clock.ts'
-import { httpFetch, type HttpFetchResponse } from '../github/http-fetch.ts'
+import { blobCall } from './blob.ts'
 
 /** An artifact of this run as ListArtifacts gives it, with the backend ids its download needs. */
 export interface RunArtifact {
@@ -33,9 +31,6 @@ export interface RunArtifact {
   runBackendId: string
   jobBackendId: string
 }
-
-/** Blob storage calls: tries in all; the wait before the second is retryBaseMs (a second), doubled after each. */
-const BLOB_TRIES = 5
 
 export class ResultsClient {
   readonly #twirp = internalArtifactTwirpClient()
@@ -104,29 +99,5 @@ export class ResultsClient {
     const newest = [...artifacts].sort((a, b) => Number(b.databaseId) - Number(a.databaseId))[0]
     if (!newest) throw new ArtifactNotFoundError(`Artifact not found for name: ${name}`)
     await this.#twirp.DeleteArtifact({ workflowRunBackendId: newest.workflowRunBackendId, workflowJobRunBackendId: newest.workflowJobRunBackendId, name: newest.name })
-  }
-}
-
-/**
- * A call to a signed blob URL, tried again after a network error, 429 or 5xx (the Azure SDK's
- * retry policy does the same for the toolkit's uploads; its downloads retry 5 times too).
- */
-async function blobCall(method: 'GET' | 'PUT', url: string, body?: Uint8Array, headers: Record<string, string> = {}): Promise<HttpFetchResponse> {
-  let problem = ''
-  for (let attempt = 1; ; attempt++) {
-    let reply: HttpFetchResponse | undefined
-    try {
-      reply = await httpFetch(url, { method, headers, body })
-    } catch (e) {
-      const cause = (e as Error).cause as Error | undefined
-      problem = `${(e as Error).message}${cause ? ` (${cause.message ?? String(cause)})` : ''}`
-    }
-    if (reply?.ok) return reply
-    if (reply) {
-      problem = `blob storage answered ${reply.status} ${reply.statusText}`.trim()
-      if (reply.status !== 429 && reply.status < 500) throw new Error(problem)
-    }
-    if (attempt >= BLOB_TRIES) throw new Error(`${method === 'PUT' ? 'Put Blob' : 'Get Blob'} failed after ${attempt} tries: ${problem}`)
-    await realClock.sleep(retryBaseMs() * 2 ** (attempt - 1))
   }
 }

@@ -1,5 +1,7 @@
 // What differs on Windows and macOS runners, tested where a Linux machine can test it (see
 // docs/platforms.md for what is proven and what is not). Windows paths are built with path.win32.
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,6 +13,7 @@ import { cacheVersions } from '../../src/store/cache.ts'
 import { resolveStoreSpec } from '../../src/store/index.ts'
 import { fragmentName } from '../../src/store/naming.ts'
 import { randomBytes } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import { mountActionsStorage } from '../emulator/github-actions-storage.ts'
 import { startGitHubEmulator, type GitHubEmulator } from '../emulator/github/index.ts'
 import { startRuntimeEmulator, type RuntimeEmulator } from '../emulator/runtime/index.ts'
@@ -143,7 +146,88 @@ describe('a Windows runner\'s inputs and files with CRLF line ends (real dist/, 
   }, 60_000)
 })
 
-describe('the cache store between a runner with zstd and one without (self-hosted)', () => {
+/** A directory to be a PATH with tar and gzip but no zstd: @actions/cache then compresses with gzip. */
+function pathWithoutZstd(): string {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'no-zstd-'))
+  for (const tool of ['tar', 'gzip']) {
+    const found = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, tool)).find((f) => fs.existsSync(f))
+    if (!found) throw new Error(`${tool} is needed on PATH for this test`)
+    fs.symlinkSync(found, path.join(bin, tool))
+  }
+  return bin
+}
+
+// On github.com the cache store makes its archives itself (src/store/cache-service.ts): the
+// tar + zstd @actions/cache makes on a runner with zstd, and it reads an entry under the version
+// the listing names, so a runner without zstd (self-hosted; @actions/cache then uses gzip) and one
+// with it read each other's entries, and @actions/cache reads ours.
+describe('the cache store and @actions/cache, on runners with zstd and without', () => {
+  let gh: GitHubEmulator
+  let runtime: RuntimeEmulator
+  let bin: string
+  let work: string
+  beforeAll(async () => {
+    ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
+    mountActionsStorage(gh, runtime)
+    gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
+    bin = pathWithoutZstd()
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'toolkit-cache-'))
+  })
+  afterAll(async () => {
+    await Promise.all([gh.close(), runtime.close()])
+    fs.rmSync(bin, { recursive: true, force: true })
+    fs.rmSync(work, { recursive: true, force: true })
+  })
+
+  /** @actions/cache itself, in a process of its own: restore or save `key`'s file (relative to `work`). */
+  async function toolkit(op: 'restore' | 'save', key: string, env: Record<string, string>): Promise<string> {
+    const script = path.join(work, 'toolkit.mjs')
+    fs.writeFileSync(script, [
+      `import * as cache from ${JSON.stringify(pathToFileURL(path.resolve('node_modules/@actions/cache/lib/cache.js')).href)}`,
+      `const [op, key] = process.argv.slice(2), file = '.github-app-ci-store/' + key + '.json'`,
+      `const r = op === 'restore' ? await cache.restoreCache([file], key, [], undefined, true) : await cache.saveCache([file], key, undefined, true)`,
+      `process.stdout.write('\\n=' + String(r))`,
+    ].join('\n'))
+    // not execFileSync: the emulators answering it run in this process
+    const { stdout: out } = await promisify(execFile)(process.execPath, [script, op, key], { cwd: work, env: { ...process.env, ...env, RUNNER_TEMP: work }, encoding: 'utf8' })
+    return out.slice(out.lastIndexOf('\n=') + 2)
+  }
+
+  test('@actions/cache restores what the action saved; the action restores what @actions/cache saved with gzip', async () => {
+    const sha = randomBytes(20).toString('hex')
+    const env = (job: string) => ({ ...jobEnv(runtime, { runId: 4000, job, sha }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10' })
+    const step = (job: string, command: string, inputs: Record<string, string>, more: Record<string, string> = {}) => runAction({
+      inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'cache', ...inputs },
+      env: { ...env(job), ...more },
+      timeoutMs: 60_000,
+    })
+    // the action needs no zstd (nor tar): it makes its archives itself
+    const queued = await step('queue', 'queued', { builds: 'linux' }, { PATH: bin })
+    expect(queued.exitCode, queued.stdout).toBe(0)
+    expect(queued.warnings).toEqual([])
+    const [entry] = runtime.cacheEntries(REPO).filter((e) => e.key.startsWith('github-app-ci-'))
+    expect(entry!.version).toBe(cacheVersions(entry!.key)['zstd-without-long'])
+
+    // @actions/cache on a runner with zstd finds and extracts it
+    expect(await toolkit('restore', entry!.key, env('other'))).toBe(entry!.key)
+    const text = fs.readFileSync(path.join(work, '.github-app-ci-store', `${entry!.key}.json`), 'utf8')
+    expect(text.length).toBeGreaterThan(0)
+
+    // the same fragment saved again by @actions/cache without zstd: a gzip entry
+    runtime.deleteCache(entry!.key)
+    expect(Number(await toolkit('save', entry!.key, { ...env('queue'), PATH: bin }))).toBeGreaterThan(0)
+    expect(runtime.cacheEntries(REPO).find((e) => e.key === entry!.key)!.version).toBe(cacheVersions(entry!.key).gzip)
+
+    const building = await step('linux', 'building', { builds: 'linux' })
+    expect(building.exitCode, building.stdout).toBe(0)
+    expect(building.warnings).toEqual([])
+    expect(gh.checkRuns(REPO).find((r) => r.head_sha === sha && r.name === 'ci / linux')?.status).toBe('in_progress')
+  }, 120_000)
+})
+
+// GHES has only the legacy cache service, where the action saves through @actions/cache, which
+// looks an entry up under the version of its own runner's compression.
+describe('on GHES, the cache store between a runner with zstd and one without (self-hosted)', () => {
   let gh: GitHubEmulator
   let runtime: RuntimeEmulator
   let bin: string
@@ -151,13 +235,7 @@ describe('the cache store between a runner with zstd and one without (self-hoste
     ;[gh, runtime] = await Promise.all([startGitHubEmulator(), startRuntimeEmulator()])
     mountActionsStorage(gh, runtime)
     gh.setSecondaryLimits({ perMinute: 100_000, perHour: 100_000 })
-    // A PATH with tar and gzip but no zstd: @actions/cache then compresses with gzip.
-    bin = fs.mkdtempSync(path.join(os.tmpdir(), 'no-zstd-'))
-    for (const tool of ['tar', 'gzip']) {
-      const found = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, tool)).find((f) => fs.existsSync(f))
-      if (!found) throw new Error(`${tool} is needed on PATH for this test`)
-      fs.symlinkSync(found, path.join(bin, tool))
-    }
+    bin = pathWithoutZstd()
   })
   afterAll(async () => {
     await Promise.all([gh.close(), runtime.close()])
@@ -168,7 +246,11 @@ describe('the cache store between a runner with zstd and one without (self-hoste
     const sha = randomBytes(20).toString('hex')
     const step = (job: string, command: string, inputs: Record<string, string>, env: Record<string, string> = {}) => runAction({
       inputs: { command, 'app-id': String(gh.app.id), 'private-key': gh.app.privateKeyPkcs1, store: 'cache', ...inputs },
-      env: { ...jobEnv(runtime, { runId: 4000, job, sha }), GITHUB_API_URL: gh.url, GITHUB_APP_CI_RETRY_BASE_MS: '10', ...env },
+      env: {
+        ...runtime.runtimeEnv({ runId: 4000, jobId: job, ref: 'refs/heads/main', repository: REPO, headSha: sha, ghes: true }),
+        GITHUB_RUN_ID: '4000', GITHUB_JOB: job, GITHUB_SHA: sha, GITHUB_SERVER_URL: gh.url, GITHUB_API_URL: gh.ghesApiUrl,
+        GITHUB_APP_CI_RETRY_BASE_MS: '10', ...env,
+      },
       timeoutMs: 60_000,
     })
     const queued = await step('queue', 'queued', { builds: 'linux' }, { PATH: bin })

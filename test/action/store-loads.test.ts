@@ -1,7 +1,8 @@
-// What a transition step's process loads, per store, and when: loading is most of a step's CPU. The artifact
-// store's steps load no Azure SDK (src/store/results-client.ts) and so not Node's own undici (the
-// SDK's FormData check loads it), and a store's libraries load after the step's first GitHub
-// request is sent (http-fetch.ts firstRequestSent).
+// What a transition step's process loads, per store, and when: loading is most of a step's CPU. The
+// artifact and cache stores' steps on github.com load no Azure SDK (src/store/results-client.ts,
+// src/store/cache-service.ts) and so not Node's own undici (the SDK's FormData check loads it),
+// the cache store starts no tar or zstd process, and a store's libraries load after the step's
+// first GitHub request is sent (http-fetch.ts firstRequestSent).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,6 +29,10 @@ beforeAll(async () => {
     `import { registerHooks } from 'node:module'`,
     `import dc from 'node:diagnostics_channel'`,
     `process.on('exit', () => fs.writeFileSync(process.env.LOADS_FILE, process.moduleLoadList.join('\\n')))`,
+    // every child process (spawn, execFile, exec all start one through ChildProcess#spawn)
+    `import { ChildProcess } from 'node:child_process'`,
+    `const spawn = ChildProcess.prototype.spawn`,
+    `ChildProcess.prototype.spawn = function (o) { fs.appendFileSync(process.env.ORDER_FILE, 'spawn ' + o.file + '\\n'); return spawn.call(this, o) }`,
     // the order of the bundle's file loads and the requests sent
     `registerHooks({ load(url, context, next) { if (url.startsWith('file:')) fs.appendFileSync(process.env.ORDER_FILE, 'load ' + url + '\\n'); return next(url, context) } })`,
     `dc.subscribe('http.client.request.start', ({ request }) => fs.appendFileSync(process.env.ORDER_FILE, 'request ' + request.path + '\\n'))`,
@@ -39,7 +44,7 @@ afterAll(async () => {
 })
 
 /** queued, then building of one build; what the building step's process loaded. */
-async function buildingLoads(store: string): Promise<{ native: string[]; files: string[]; order: string[] }> {
+async function buildingLoads(store: string, more: Record<string, string> = {}): Promise<{ native: string[]; files: string[]; order: string[] }> {
   const sha = randomBytes(20).toString('hex')
   const runnerTemp = fs.mkdtempSync(path.join(temp, 'job-'))
   const native = path.join(temp, `native-${store.replace(/\W/g, '-')}.txt`)
@@ -52,6 +57,7 @@ async function buildingLoads(store: string): Promise<{ native: string[]; files: 
       env: {
         ...jobEnv(h.runtime, { runId: 300, job: command, sha, runnerTemp }),
         NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, LOADS_FILE: native, BENCH_LOADED_FILES: files, ORDER_FILE: order,
+        ...more,
       },
     })
     expect(result.exitCode, `${store} ${command}\n${result.stdout}\n${result.stderr}`).toBe(0)
@@ -97,9 +103,22 @@ describe('what a building step loads', () => {
     for (const chunk of [...azureChunks(), ...zipChunks]) expect(files).not.toContain(chunk)
   })
 
-  test('cache store: the Azure SDK, loaded after the first request', async () => {
-    const { files, order } = await buildingLoads('cache')
+  test('cache store: no Azure SDK, no undici, no tar or zstd process', async () => {
+    const { native, files, order } = await buildingLoads('cache')
+    expect(files.some((f) => f.endsWith('.index.js'))).toBe(true)
+    for (const chunk of azureChunks()) expect(files).not.toContain(chunk)
+    expect(native.filter((m) => /undici/.test(m))).toEqual([])
+    expect(order.filter((l) => l.startsWith('spawn '))).toEqual([])
+    const [store] = chunksWith('CacheServiceClient')
+    firstRequestBefore(order, store!)
+  })
+
+  test('cache store on GHES (the legacy service, through @actions/cache): the Azure SDK, loaded after the first request', async () => {
+    // GHES: a server that is not github.com, and the runtime's legacy cache service only
+    const ghes = { GITHUB_SERVER_URL: h.github.url, ...h.runtime.runtimeEnv({ runId: 300, jobId: 'building', ref: 'refs/heads/main', ghes: true }) }
+    const { files, order } = await buildingLoads('cache', ghes)
     expect(azureChunks().some((c) => files.includes(c))).toBe(true)
     for (const chunk of azureChunks().filter((c) => files.includes(c))) firstRequestBefore(order, chunk)
+    expect(order.some((l) => l.startsWith('spawn '))).toBe(true) // tar (and zstd --version)
   })
 })
