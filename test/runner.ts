@@ -26,6 +26,8 @@ export interface RunActionOptions {
   timeoutMs?: number
   /** run this file instead of dist/ (the runner's own tests) */
   script?: string
+  /** the action.yml whose input defaults apply (default: ours); another action's, with its `script` */
+  actionYml?: string
 }
 
 export interface RunActionResult {
@@ -48,8 +50,11 @@ export interface RunActionResult {
   durationMs: number
 }
 
-let declaredInputs: ReturnType<typeof parseActionInputs> | undefined
-const actionInputs = () => (declaredInputs ??= parseActionInputs(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')))
+const declaredInputs = new Map<string, ReturnType<typeof parseActionInputs>>()
+const actionInputs = (file = path.join(root, 'action.yml')) => {
+  if (!declaredInputs.has(file)) declaredInputs.set(file, parseActionInputs(fs.readFileSync(file, 'utf8')))
+  return declaredInputs.get(file)!
+}
 
 /** Variables of the parent worth keeping; everything else (GITHUB_*, INPUT_*, ACTIONS_*, proxies) stays out. */
 const inherited = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'SYSTEMROOT']
@@ -91,7 +96,7 @@ export async function runAction(opts: RunActionOptions): Promise<RunActionResult
     GITHUB_SERVER_URL: 'http://github.localhost', GITHUB_API_URL: apiUrl,
     GITHUB_GRAPHQL_URL: apiUrl.endsWith('/api/v3') ? `${apiUrl.slice(0, -7)}/api/graphql` : `${apiUrl}/graphql`,
   })
-  for (const input of actionInputs()) if (input.default !== undefined && !input.default.includes('${{')) env[inputEnvName(input.name)] = input.default
+  for (const input of actionInputs(opts.actionYml)) if (input.default !== undefined && !input.default.includes('${{')) env[inputEnvName(input.name)] = input.default
   for (const [name, value] of Object.entries(opts.inputs)) if (value !== undefined) env[inputEnvName(name)] = value
   for (const [name, value] of Object.entries(opts.state ?? {})) env[`STATE_${name}`] = value
   Object.assign(env, opts.env ?? {})

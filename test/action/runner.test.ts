@@ -109,3 +109,14 @@ test('a timeout kills the step', async () => {
   expect(r.exitCode).toBe(-1)
   expect(r.durationMs).toBeLessThan(10_000)
 })
+
+test('another action (actionYml): its own input defaults apply, not ours', async () => {
+  const script = probeFile()
+  const actionYml = path.join(path.dirname(script), 'action.yml')
+  fs.writeFileSync(actionYml, "name: other\ninputs:\n  command:\n    default: 'theirs'\n  private-key:\n    default: ${{ github.token }}\nruns:\n  using: node24\n  main: probe.mjs\n")
+  const theirs = await runAction({ inputs: {}, script, actionYml })
+  expect(theirs.outputs.command).toBe('theirs')
+  expect(theirs.outputs.input).toBe('undefined') // an expression default is the runner's to evaluate: left out
+  const ours = await runAction({ inputs: {}, script })
+  expect(ours.outputs.command).toBe('token')
+})
