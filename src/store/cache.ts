@@ -421,14 +421,19 @@ export class CacheStore implements StateStore {
     if (tries.length === 0) {
       throw new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} has version ${listed}, which no archive of github-app-ci has; it was not used.`)
     }
-    try {
-      for (const compression of tries) {
-        const text = await toolkitCall(() => client.restore(cacheKey, versions[compression], compression, relPath(cacheKey)))
-        if (text !== undefined) return text
+    // A failed download (a signed URL refused, blob storage down after its own retries) gets
+    // one more try with a fresh URL, as a restoreCache miss of a listed entry does.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const compression of tries) {
+          const text = await toolkitCall(() => client.restore(cacheKey, versions[compression], compression, relPath(cacheKey)))
+          if (text !== undefined) return text
+        }
+        return undefined
+      } catch (e) {
+        if (attempt >= RESTORE_ATTEMPTS) throw this.#failed(`cannot restore fragment ${cacheKey} (${attempt} tries)`, e, 'restore-failed')
+        await realClock.sleep(retryBaseMs())
       }
-      return undefined
-    } catch (e) {
-      throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
     }
   }
 

@@ -185,14 +185,30 @@ describe('caches (CacheService v2)', () => {
   })
 })
 
-describe('cache store reports what the toolkit swallows', () => {
-  it('a download that fails on both tries (restoreCache says "miss") is a restore-failed StoreError', async () => {
+describe('cache store reports what a lookup or a download does not say', () => {
+  it('on GHES (@actions/cache): a download that fails on both tries, which restoreCache calls a miss, is a restore-failed StoreError', async () => {
+    process.env.GITHUB_SERVER_URL = 'https://ghes.example.com'
+    h.enterJob({ ghes: true })
+    try {
+      const store = new CacheStore({ rest })
+      const key = newSuite()
+      await store.writeFragment(key, 'kept', writer())
+      h.runtime.faults.add({ match: 'blob:get', status: 403, times: 2 })
+      await expect(store.readFragments(key)).rejects.toMatchObject({ code: 'restore-failed', message: /\(2 tries\): restoreCache reports a failed download as a miss/ })
+      expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['kept'])
+    } finally {
+      delete process.env.GITHUB_SERVER_URL
+      h.enterJob({})
+    }
+  })
+
+  it('a download that fails on both tries is a restore-failed StoreError', async () => {
     const store = new CacheStore({ rest })
     const key = newSuite()
     await store.writeFragment(key, 'kept', writer())
     h.runtime.faults.add({ match: 'blob:get', status: 403, times: 2 })
     const mark = h.runtime.calls.length
-    await expect(store.readFragments(key)).rejects.toMatchObject({ code: 'restore-failed', message: /\(2 tries\): restoreCache reports a failed download as a miss/ })
+    await expect(store.readFragments(key)).rejects.toMatchObject({ code: 'restore-failed', message: /\(2 tries\): blob storage answered 403/ })
     expect(h.runtime.calls.slice(mark).filter((c) => c.service === 'Blob').map((c) => c.status)).toEqual([403, 403])
     expect((await store.readFragments(key)).map((f) => f.text)).toEqual(['kept'])
   })
