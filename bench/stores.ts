@@ -59,7 +59,7 @@ export async function benchStores(w: BenchWorld, rounds = 3): Promise<Section> {
       `Median of ${rounds} rounds; each round is a fresh workflow run and commit: \`queued\` (not the measured step, shown for reference), then \`building\`, then \`built\` (conclusion: success) of one build, each a separate process as on a runner.`,
       `Floor (bench/lib/floor.ts): one bare node process started by the same runner harness making the step's number of requests as loopback round trips one after another at the same ${LATENCY_MS} ms; measured in the same rounds, interleaved. A floor of only the round trips on the critical path (about 6 for building/built) would be lower.`,
       'CPU: the step process\'s own user + system time (process.resourceUsage() at exit, through a preloaded module, bench/lib/cpu-usage.mjs), median; less sensitive than wall time to the other work on the machine.',
-      'GitHub requests include the step\'s own token (installation lookup and token request); runtime requests are the Actions results service (Twirp) and blob storage calls that @actions/artifact / @actions/cache make.',
+      'GitHub requests include the step\'s own token (installation lookup and token request); runtime requests are the Actions results service (Twirp) and blob storage calls of the artifact and cache stores (src/store/results-client.ts, src/store/cache-service.ts).',
     ],
   }
 }
