@@ -14,8 +14,7 @@ import zlib from 'node:zlib'
 import { packTar, unpackTar } from 'modern-tar'
 import { internalCacheTwirpClient } from '../../node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js'
 import { blobCall } from './blob.ts'
-
-export type Compression = 'zstd-without-long' | 'zstd' | 'gzip'
+import type { Compression } from './cache-entry.ts'
 
 /** What a save the service refused comes to; the store turns each into its StoreError. */
 export class CacheSaveRefused extends Error {

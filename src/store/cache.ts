@@ -9,20 +9,15 @@
 // - entries are scoped to the ref that wrote them: those this run cannot read are explained;
 // - a save refused for GitHub's 200 new entries a minute per repository (429) is said in a
 //   warning and tried once more later.
-// Each fragment is archived as its own path `.github-app-ci-store/<key>.json`, so the cache
-// version, a hash of that path, is the same on every runner; `enableCrossOsArchive` lets Windows
-// and Linux jobs share entries.
+// Each fragment is archived as its own path `.github-app-ci-store/<key>.json` (cache-entry.ts),
+// so the cache version, a hash of that path, is the same on every runner; `enableCrossOsArchive`
+// lets Windows and Linux jobs share entries.
 // Two ways to the service, by the one @actions/cache picks (internal/config.ts
 // getCacheServiceVersion):
 // - cache service v2 (github.com): cache-service.ts, the toolkit's Twirp client with archives made
 //   in memory, no Azure SDK, no tar or zstd processes;
-// - the legacy service (GHES): @actions/cache's saveCache / restoreCache, which archive the file
-//   written at that path (relative to the working directory, the workspace in a job) with tar, so
-//   writers in one process never share a file.
+// - the legacy service (GHES): cache-toolkit.ts, @actions/cache's saveCache / restoreCache.
 // Either is imported only when this store is used, to keep the action fast to start.
-import { createHash } from 'node:crypto'
-import fs from 'node:fs/promises'
-import path from 'node:path'
 import type { SuiteKey } from '../checks/types.ts'
 import { retryBaseMs } from '../github/client.ts'
 import { realClock } from '../github/clock.ts'
@@ -33,7 +28,9 @@ import { mapLimit, READS_AT_ONCE } from './parallel.ts'
 import { listAll, listUntil, statusOf, type RestTarget } from './rest.ts'
 import { cacheScopes } from './runtime-token.ts'
 import { getCacheServiceVersion } from '../../node_modules/@actions/cache/lib/internal/config.js'
-import type { CacheSaveRefused, CacheServiceClient, Compression } from './cache-service.ts'
+import type { CacheSaveRefused, CacheServiceClient } from './cache-service.ts'
+import type { ToolkitCacheWay } from './cache-toolkit.ts'
+import { cacheVersions, checkEntryKey, compressionOf, entryFile, INDEX_KEY_PREFIX, type Compression } from './cache-entry.ts'
 import type { Fragment, FragmentFilter, FragmentRef, FragmentTag, RecentListing, StateStore, WriterId } from './store.ts'
 import { toolkitCall } from '../log-context.ts'
 
@@ -53,60 +50,11 @@ interface CacheEntry {
   version?: string
 }
 
-type CacheModule = typeof import('@actions/cache')
 /** The way to the cache service this runner has (see the top of this file). */
-type CacheWay = { direct: CacheServiceClient } | { toolkit: CacheModule }
-
-const DIR = '.github-app-ci-store'
-/** Reconcile's index entries: `<prefix><run>-<attempt>-<random>` (no suite hash, so never a fragment). */
-export const INDEX_KEY_PREFIX = 'github-app-ci-index-'
-/** Saves and restores under way in this process: the last one out removes the (then empty) DIR. */
-let busy = 0
-/** That removal: a save or restore starting meanwhile waits for it, or tar finds DIR gone. */
-let removing: Promise<void> = Promise.resolve()
-const relPath = (key: string) => `${DIR}/${key}.json`
-
-/**
- * The absolute path of a key's file, which must be a file directly inside DIR: keys are listed
- * from the repository's cache, where any run may have saved any key (`github-app-ci-…-/../../x`
- * would otherwise have a restore delete and overwrite a file outside DIR).
- */
-function fileOf(cacheKey: string): string {
-  const dir = path.resolve(DIR)
-  const file = path.resolve(dir, `${cacheKey}.json`)
-  if (!(isFragmentName(cacheKey) || isIndexKey(cacheKey)) || path.dirname(file) !== dir) {
-    throw new StoreError('cache', 'failed', `cache key ${JSON.stringify(cacheKey.slice(0, 200))} is not a fragment name; it was not used.`)
-  }
-  return file
-}
-/** Reconcile's index entries: INDEX_KEY_PREFIX then the writer's run, attempt, job and step (plain characters only). */
-function isIndexKey(cacheKey: string): boolean {
-  return cacheKey.startsWith(INDEX_KEY_PREFIX) && /^[A-Za-z0-9._-]{1,512}$/.test(cacheKey) && !cacheKey.includes('..')
-}
+type CacheWay = { direct: CacheServiceClient } | { toolkit: ToolkitCacheWay }
 
 /** Tries of a restore whose entry exists: the toolkit does not retry a failed blob download. */
 const RESTORE_ATTEMPTS = 2
-
-/**
- * The version @actions/cache gives a fragment's entry, per compression it may pick (zstd when the
- * runner has it, else gzip): a hash of the paths, the compression and the toolkit's salt
- * (cacheUtils.ts getCacheVersion; with enableCrossOsArchive no OS enters it). An entry is found
- * only under the version the restoring runner computes. test/action/platforms.test.ts checks this
- * against the toolkit's own function.
- */
-export function cacheVersions(cacheKey: string): Record<Compression, string> {
-  const version = (compression: string) => createHash('sha256').update([relPath(cacheKey), compression, '1.0'].join('|')).digest('hex')
-  return { 'zstd-without-long': version('zstd-without-long'), zstd: version('zstd'), gzip: version('gzip') }
-}
-
-/** What @actions/cache compresses with on this runner: zstd when `zstd --quiet --version` runs (cacheUtils.ts getCompressionMethod). */
-async function compressionHere(): Promise<'zstd-without-long' | 'gzip'> {
-  const { execFile } = await import('node:child_process')
-  return new Promise((resolve) => {
-    execFile('zstd', ['--quiet', '--version'], { timeout: 10_000, windowsHide: true }, (error, stdout) =>
-      resolve(!error && stdout.trim() !== '' ? 'zstd-without-long' : 'gzip'))
-  })
-}
 
 /** Units (retryBaseMs, a second in production) to wait before saving again after a 429. */
 const RATE_LIMIT_BACKOFF = 30
@@ -137,27 +85,18 @@ export class CacheStore implements StateStore {
   /** Saves `text` as the entry `cacheKey` (a new key: entries are never overwritten). */
   async #saveEntry(cacheKey: string, text: string, what: string): Promise<void> {
     this.#checkWritable()
-    const file = fileOf(cacheKey)
+    checkEntryKey(cacheKey)
     const way = await this.#cache().catch((e: unknown) => { throw this.#failed(`cannot save ${what}`, e) })
     if ('direct' in way) return this.#saveDirect(way.direct, cacheKey, text, what)
-    let id: number
-    await this.#enter()
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true })
-      await fs.writeFile(file, text)
-      id = await this.#saveWithToolkit(way.toolkit, cacheKey)
-    } catch (e) {
-      throw this.#failed(`cannot save ${what}`, e)
-    } finally {
-      await this.#tidy(file)
-    }
+    // The legacy service's limits on new entries are not documented: a refusal for one is a failed save.
+    const id = await way.toolkit.save(cacheKey, text).catch((e: unknown) => { throw this.#failed(`cannot save ${what}`, e) })
     if (id === -1) throw await this.#whySaveFailed(cacheKey)
   }
 
   async #saveDirect(client: CacheServiceClient, cacheKey: string, text: string, what: string): Promise<void> {
     const version = cacheVersions(cacheKey)['zstd-without-long']
     try {
-      await this.#againAfterRateLimit(cacheKey, () => toolkitCall(() => client.save(cacheKey, version, relPath(cacheKey), text)).then(
+      await this.#againAfterRateLimit(cacheKey, () => toolkitCall(() => client.save(cacheKey, version, entryFile(cacheKey), text)).then(
         () => 'saved' as const,
         (e: unknown) => { if (isRefused(e) && e.reason === 'rate-limited') return 'limited' as const; throw e },
       ))
@@ -256,7 +195,7 @@ export class CacheStore implements StateStore {
   #load(): Promise<CacheWay> {
     return (this.#way ??= getCacheServiceVersion() === 'v2'
       ? import('./cache-service.ts').then(({ CacheServiceClient }) => ({ direct: new CacheServiceClient() }))
-      : import('@actions/cache').then((toolkit) => ({ toolkit })))
+      : import('./cache-toolkit.ts').then(({ ToolkitCacheWay }) => ({ toolkit: new ToolkitCacheWay() })))
   }
 
   #cache(): Promise<CacheWay> {
@@ -316,14 +255,6 @@ export class CacheStore implements StateStore {
           'in the cache. Use store: artifact for this workflow.',
       )
     }
-  }
-
-  /**
-   * saveCache of the file at relPath(key): its id, or -1 when it did not save. (The legacy
-   * service's limits on new entries are not documented; a refusal for one is a failed save.)
-   */
-  #saveWithToolkit(cache: CacheModule, key: string): Promise<number> {
-    return toolkitCall(() => cache.saveCache([relPath(key)], key, undefined, true))
   }
 
   /**
@@ -391,23 +322,10 @@ export class CacheStore implements StateStore {
 
   /** The fragment's text, or undefined when the service has no entry for it. */
   async #restoreOnce(cacheKey: string): Promise<string | undefined> {
-    const file = fileOf(cacheKey)
+    checkEntryKey(cacheKey)
     const way = await this.#cache().catch((e: unknown) => { throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed') })
     if ('direct' in way) return this.#restoreDirect(way.direct, cacheKey)
-    await this.#enter()
-    try {
-      await fs.rm(file, { force: true })
-      // Made here, not by tar: two tars extracting at once into a missing directory race to make
-      // it, and GNU tar then fails the loser's file ("Cannot open: No such file or directory").
-      await fs.mkdir(path.dirname(file), { recursive: true })
-      const cache = way.toolkit
-      const hit = await toolkitCall(() => cache.restoreCache([relPath(cacheKey)], cacheKey, [], undefined, true))
-      return hit === cacheKey ? await fs.readFile(file, 'utf8') : undefined
-    } catch (e) {
-      throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed')
-    } finally {
-      await this.#tidy(file)
-    }
+    return way.toolkit.restore(cacheKey).catch((e: unknown) => { throw this.#failed(`cannot restore fragment ${cacheKey}`, e, 'restore-failed') })
   }
 
   /**
@@ -417,7 +335,8 @@ export class CacheStore implements StateStore {
   async #restoreDirect(client: CacheServiceClient, cacheKey: string): Promise<string | undefined> {
     const versions = cacheVersions(cacheKey)
     const listed = this.#listedVersion.get(cacheKey)
-    const tries = (Object.keys(versions) as Compression[]).filter((c) => listed === undefined || versions[c] === listed)
+    const listedAs = compressionOf(cacheKey, listed)
+    const tries = listed === undefined ? (Object.keys(versions) as Compression[]) : listedAs ? [listedAs] : []
     if (tries.length === 0) {
       throw new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} has version ${listed}, which no archive of github-app-ci has; it was not used.`)
     }
@@ -426,7 +345,7 @@ export class CacheStore implements StateStore {
     for (let attempt = 1; ; attempt++) {
       try {
         for (const compression of tries) {
-          const text = await toolkitCall(() => client.restore(cacheKey, versions[compression], compression, relPath(cacheKey)))
+          const text = await toolkitCall(() => client.restore(cacheKey, versions[compression], compression, entryFile(cacheKey)))
           if (text !== undefined) return text
         }
         return undefined
@@ -457,12 +376,12 @@ export class CacheStore implements StateStore {
         ),
       }
     }
-    // Saved by a runner that compressed otherwise (zstd or not): this one looks under another version.
-    const versions = cacheVersions(cacheKey)
-    const saved = same.map((e) => (Object.keys(versions) as Compression[]).find((c) => versions[c] === e.version)).find(Boolean)
-    // Only the toolkit's restore looks under the version of its own runner's compression.
-    const toolkit = this.#way && 'toolkit' in (await this.#way)
-    const why = toolkit && saved && saved !== (await compressionHere())
+    // Saved by a runner that compressed otherwise (zstd or not): the toolkit's restore looks under
+    // the version of its own runner's compression.
+    const saved = same.map((e) => compressionOf(cacheKey, e.version)).find(Boolean)
+    const way = this.#way && (await this.#way)
+    const toolkit = way && 'toolkit' in way ? way.toolkit : undefined
+    const why = toolkit && saved && saved !== (await toolkit.compression())
       ? `it was saved with ${saved === 'gzip' ? 'gzip (a runner without zstd)' : 'zstd'} compression, and @actions/cache ` +
         'finds an entry only from a runner that compresses the same way: install zstd on every runner of this suite ' +
         '(GitHub-hosted runners have it) or use store: artifact'
@@ -472,18 +391,6 @@ export class CacheStore implements StateStore {
       retry: true,
       error: new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} exists but did not restore (${RESTORE_ATTEMPTS} tries): ${why}.`),
     }
-  }
-
-  async #enter(): Promise<void> {
-    busy++
-    await removing
-  }
-
-  /** Removes a fragment's file, and the directory once no save or restore is under way. */
-  async #tidy(file: string): Promise<void> {
-    await fs.rm(file, { force: true })
-    // Set in the same turn as the count reaches 0, so that whoever enters next waits for it.
-    if (--busy === 0) await (removing = fs.rmdir(path.dirname(file)).catch(() => undefined))
   }
 
   #failed(what: string, e: unknown, code: 'failed' | 'restore-failed' = 'failed'): StoreError {
