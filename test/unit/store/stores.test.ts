@@ -207,6 +207,19 @@ describe('openStore', () => {
 })
 
 
+// src/store/cache-service.ts bounds what an archive may unpack to: any job of the repository may
+// save an entry under a fragment's key, and a few KB of zstd can hold gigabytes.
+describe('cache store: an archive that unpacks past 64 MiB', () => {
+  it('is refused, not unpacked', async () => {
+    const store = new CacheStore({ rest })
+    const key = newSuite()
+    await store.writeFragment(key, ' '.repeat(65 * 1024 * 1024), writer({ job: 'bomb' }))
+    const [entry] = h.runtime.cacheEntries().filter((e) => e.key.includes('-bomb-'))
+    expect(entry!.size).toBeLessThan(64 * 1024) // what was uploaded: a few KB
+    await expect(store.readFragments(key)).rejects.toMatchObject({ code: 'restore-failed', message: /cannot restore fragment .*\(2 tries\): .*(maxOutputLength|larger than|Cannot create)/i })
+  })
+})
+
 // GitHub's 200 new cache entries a minute per repository (test/emulator/runtime/cache.ts), lowered here.
 describe('cache store: the 429 of too many new entries a minute', () => {
   const base = process.env.GITHUB_APP_CI_RETRY_BASE_MS
