@@ -45,8 +45,7 @@ export function cacheVersions(cacheKey: string): Record<Compression, string> {
   return { 'zstd-without-long': version('zstd-without-long'), zstd: version('zstd'), gzip: version('gzip') }
 }
 
-/** Which compression `version` stands for, if any. */
-export function compressionOf(cacheKey: string, version: string | undefined): Compression | undefined {
-  const versions = cacheVersions(cacheKey)
+/** Which compression `version` stands for among an entry's `versions` (cacheVersions), if any. */
+export function compressionOf(versions: Record<Compression, string>, version: string | undefined): Compression | undefined {
   return (Object.keys(versions) as Compression[]).find((c) => versions[c] === version)
 }

@@ -93,18 +93,30 @@ export class CacheStore implements StateStore {
     if (id === -1) throw await this.#whySaveFailed(cacheKey)
   }
 
+  /** One save; one refused by the 429 of GitHub's 200 new entries a minute is said in a warning and tried once more after RATE_LIMIT_BACKOFF seconds. */
   async #saveDirect(client: CacheServiceClient, cacheKey: string, text: string, what: string): Promise<void> {
     const version = cacheVersions(cacheKey)['zstd-without-long']
-    try {
-      await this.#againAfterRateLimit(cacheKey, () => toolkitCall(() => client.save(cacheKey, version, entryFile(cacheKey), text)).then(
-        () => 'saved' as const,
-        (e: unknown) => { if (isRefused(e) && e.reason === 'rate-limited') return 'limited' as const; throw e },
-      ))
-    } catch (e) {
-      if (!isRefused(e)) throw this.#failed(`cannot save ${what}`, e)
-      if (e.reason === 'write-denied') throw this.#readOnly(cacheKey)
-      if (e.reason === 'duplicate') throw this.#duplicate(cacheKey)
-      throw new StoreError(this.description, 'failed', `the cache service refused ${what}: ${e.message}`, { cause: e })
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await toolkitCall(() => client.save(cacheKey, version, entryFile(cacheKey), text))
+      } catch (e) {
+        if (!isRefused(e)) throw this.#failed(`cannot save ${what}`, e)
+        if (e.reason === 'write-denied') throw this.#readOnly(cacheKey)
+        if (e.reason === 'duplicate') throw this.#duplicate(cacheKey)
+        if (e.reason !== 'rate-limited') throw new StoreError(this.description, 'failed', `the cache service refused ${what}: ${e.message}`, { cause: e })
+        if (attempt >= 2) {
+          throw new StoreError(
+            this.description, 'failed',
+            `the cache service still answered 429 (too many requests) to saving ${cacheKey} after waiting ${RATE_LIMIT_BACKOFF} s: ` +
+              'GitHub lets a repository create 200 cache entries a minute. Run fewer jobs at once, or use store: artifact.',
+          )
+        }
+      }
+      this.#options.warn?.(
+        `cache store: the cache service answered 429 (too many requests) to saving ${cacheKey}: GitHub lets a repository create ` +
+          `200 cache entries a minute. Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
+      )
+      await realClock.sleep(RATE_LIMIT_BACKOFF * retryBaseMs())
     }
   }
 
@@ -257,29 +269,6 @@ export class CacheStore implements StateStore {
     }
   }
 
-  /**
-   * Runs `save`; one refused by the 429 of GitHub's 200 new entries a minute ('limited') is said
-   * in a warning and tried once more after RATE_LIMIT_BACKOFF seconds.
-   */
-  async #againAfterRateLimit<T>(key: string, save: () => Promise<T | 'limited'>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const result = await save()
-      if (result !== 'limited') return result
-      if (attempt >= 2) {
-        throw new StoreError(
-          this.description, 'failed',
-          `the cache service still answered 429 (too many requests) to saving ${key} after waiting ${RATE_LIMIT_BACKOFF} s: ` +
-            'GitHub lets a repository create 200 cache entries a minute. Run fewer jobs at once, or use store: artifact.',
-        )
-      }
-      this.#options.warn?.(
-        `cache store: the cache service answered 429 (too many requests) to saving ${key}: GitHub lets a repository create ` +
-          `200 cache entries a minute. Waiting ${RATE_LIMIT_BACKOFF} s before one more try.`,
-      )
-      await realClock.sleep(RATE_LIMIT_BACKOFF * retryBaseMs())
-    }
-  }
-
   /** saveCache answered -1: tell a read-only token from a duplicate key from a failed save. */
   async #whySaveFailed(cacheKey: string): Promise<StoreError> {
     const scopes = cacheScopes()
@@ -335,7 +324,7 @@ export class CacheStore implements StateStore {
   async #restoreDirect(client: CacheServiceClient, cacheKey: string): Promise<string | undefined> {
     const versions = cacheVersions(cacheKey)
     const listed = this.#listedVersion.get(cacheKey)
-    const listedAs = compressionOf(cacheKey, listed)
+    const listedAs = compressionOf(versions, listed)
     const tries = listed === undefined ? (Object.keys(versions) as Compression[]) : listedAs ? [listedAs] : []
     if (tries.length === 0) {
       throw new StoreError(this.description, 'restore-failed', `cache entry ${cacheKey} has version ${listed}, which no archive of github-app-ci has; it was not used.`)
@@ -378,7 +367,8 @@ export class CacheStore implements StateStore {
     }
     // Saved by a runner that compressed otherwise (zstd or not): the toolkit's restore looks under
     // the version of its own runner's compression.
-    const saved = same.map((e) => compressionOf(cacheKey, e.version)).find(Boolean)
+    const versions = cacheVersions(cacheKey)
+    const saved = same.map((e) => compressionOf(versions, e.version)).find(Boolean)
     const way = this.#way && (await this.#way)
     const toolkit = way && 'toolkit' in way ? way.toolkit : undefined
     const why = toolkit && saved && saved !== (await toolkit.compression())

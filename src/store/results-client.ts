@@ -20,7 +20,7 @@ import { getExpiration } from '../../node_modules/@actions/artifact/lib/internal
 import { validateArtifactName } from '../../node_modules/@actions/artifact/lib/internal/upload/path-and-artifact-name-validation.js'
 import { ArtifactNotFoundError, InvalidResponseError } from '../../node_modules/@actions/artifact/lib/internal/shared/errors.js'
 import { Int64Value, StringValue, Timestamp } from '../../node_modules/@actions/artifact/lib/generated/index.js'
-import type { CreateArtifactRequest } from '../../node_modules/@actions/artifact/lib/generated/index.js'
+import type { CreateArtifactRequest, ListArtifactsResponse_MonolithArtifact } from '../../node_modules/@actions/artifact/lib/generated/index.js'
 import { blobCall } from './blob.ts'
 
 /** An artifact of this run as ListArtifacts gives it, with the backend ids its download needs. */
@@ -39,13 +39,7 @@ export class ResultsClient {
   async list(): Promise<RunArtifact[]> {
     const { workflowRunBackendId, workflowJobRunBackendId } = getBackendIdsFromToken()
     const { artifacts } = await this.#twirp.ListArtifacts({ workflowRunBackendId, workflowJobRunBackendId })
-    return artifacts.map((a) => ({
-      id: Number(a.databaseId),
-      name: a.name,
-      createdAt: a.createdAt ? Timestamp.toDate(a.createdAt) : undefined,
-      runBackendId: a.workflowRunBackendId,
-      jobBackendId: a.workflowJobRunBackendId,
-    }))
+    return artifacts.map(runArtifact)
   }
 
   /** One artifact by id (ListArtifacts with an id filter), as the toolkit's download finds it. */
@@ -54,9 +48,8 @@ export class ResultsClient {
     const { artifacts } = await this.#twirp.ListArtifacts({
       workflowRunBackendId, workflowJobRunBackendId, idFilter: Int64Value.create({ value: String(id) }),
     })
-    const a = artifacts[0]
-    if (!a) throw new ArtifactNotFoundError(`No artifacts found for ID: ${id}`)
-    return { id: Number(a.databaseId), name: a.name, runBackendId: a.workflowRunBackendId, jobBackendId: a.workflowJobRunBackendId }
+    if (!artifacts[0]) throw new ArtifactNotFoundError(`No artifacts found for ID: ${id}`)
+    return runArtifact(artifacts[0])
   }
 
   /** The zip of an artifact (GetSignedArtifactURL, then Get Blob). */
@@ -99,5 +92,15 @@ export class ResultsClient {
     const newest = [...artifacts].sort((a, b) => Number(b.databaseId) - Number(a.databaseId))[0]
     if (!newest) throw new ArtifactNotFoundError(`Artifact not found for name: ${name}`)
     await this.#twirp.DeleteArtifact({ workflowRunBackendId: newest.workflowRunBackendId, workflowJobRunBackendId: newest.workflowJobRunBackendId, name: newest.name })
+  }
+}
+
+function runArtifact(a: ListArtifactsResponse_MonolithArtifact): RunArtifact {
+  return {
+    id: Number(a.databaseId),
+    name: a.name,
+    createdAt: a.createdAt ? Timestamp.toDate(a.createdAt) : undefined,
+    runBackendId: a.workflowRunBackendId,
+    jobBackendId: a.workflowJobRunBackendId,
   }
 }
